@@ -1,3 +1,57 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using EsimRenewal.Web.Infrastructure;
+using EsimRenewal.Web.Infrastructure.Localization;
+using Serilog;
+
+Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+
+    builder.Services.AddSerilog((services, logger) => logger
+        .ReadFrom.Configuration(builder.Configuration)
+        .ReadFrom.Services(services)
+        .Enrich.FromLogContext());
+
+    builder.AddEsimData();
+    builder.AddEsimIdentity();
+    builder.AddEsimLocalization();
+    builder.AddEsimWeb();
+    builder.AddEsimServices();
+
+    var app = builder.Build();
+
+    if (app.Environment.IsDevelopment())
+    {
+        app.UseDeveloperExceptionPage();
+    }
+    else
+    {
+        app.UseExceptionHandler("/error");
+        app.UseHsts();
+    }
+    app.UseForwardedHeaders();
+    app.UseSecurityHeaders();
+    app.UseStatusCodePagesWithReExecute("/status/{0}");
+    app.UseSerilogRequestLogging();
+    app.UseStaticFiles();
+    app.UseRequestLocalization();
+    app.UseRouting();
+    app.UseAuthentication();
+    app.UseAuthorization();
+
+    app.MapRazorPages();
+    app.MapHealthChecks("/healthz");
+
+    await app.PrepareDatabaseAsync();
+    await app.RunAsync();
+}
+catch (Exception ex) when (ex is not HostAbortedException)
+{
+    Log.Fatal(ex, "The portal stopped because of an unhandled exception");
+    throw;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Brings up the whole product on its embedded default: a local PostgreSQL cluster under .data/,
+# the Stripe emulator on 127.0.0.1:12111 and the portal on http://127.0.0.1:5080, with migrations
+# applied and demo data seeded. Ctrl-C stops everything it started. Running it again reuses the data.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/postgres.sh
+
+PG_PORT="${ESIM_PG_PORT:-55432}"
+PORTAL_URL="http://127.0.0.1:5080"
+EMULATOR_URL="http://127.0.0.1:12111"
+
+pg_find_binaries
+PG_DIR="$(pg_usable_dir "$(pwd)/.data")/pg"
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping..."
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  pg_stop "$PG_DIR"
+}
+trap cleanup INT TERM EXIT
+
+pg_start "$PG_DIR" "$PG_PORT"
+if ! psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='esim'" | grep -q 1; then
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE esim" >/dev/null
+fi
+
+echo "Building..."
+dotnet build EsimRenewal.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+
+export ASPNETCORE_ENVIRONMENT=Development
+export ConnectionStrings__Esim="Host=127.0.0.1;Port=$PG_PORT;Database=esim;Username=postgres"
+
+if [ -d src/EsimRenewal.StripeEmulator ] && grep -q EmulatorApp -r src/EsimRenewal.StripeEmulator 2>/dev/null; then
+  dotnet run --project src/EsimRenewal.StripeEmulator -c Release --no-build --no-launch-profile -- \
+    --urls "$EMULATOR_URL" >.data/emulator.log 2>&1 &
+  pids+=($!)
+fi
+
+dotnet run --project src/EsimRenewal.Web -c Release --no-build --no-launch-profile -- --urls "$PORTAL_URL" &
+pids+=($!)
+
+for _ in $(seq 1 120); do
+  if curl -fsS "$PORTAL_URL/healthz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "${pids[-1]}" 2>/dev/null; then echo "The portal did not start." >&2; exit 1; fi
+  sleep 0.5
+done
+
+cat <<INFO
+
+  EsimRenewal is running:  $PORTAL_URL
+  Stripe emulator:         $EMULATOR_URL
+
+  Demo logins (password after the slash):
+    traveller  traveller@example.com / Travel-demo-2026   (a physical SIM, PIN 1234, and an eSIM)
+    staff      staff@example.com     / Staff-demo-2026
+    admin      admin@example.com     / Admin-demo-2026
+
+  Press Ctrl-C to stop everything.
+INFO
+wait "${pids[-1]}"

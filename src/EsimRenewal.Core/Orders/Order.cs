@@ -1,0 +1,188 @@
+using EsimRenewal.Core.Common;
+using EsimRenewal.Core.Plans;
+using EsimRenewal.Core.Sims;
+
+namespace EsimRenewal.Core.Orders;
+
+/// <summary>An order: what was bought, for which SIM, at which plan version and price, and its payment state.</summary>
+public sealed class Order
+{
+    public const int IdempotencyKeyMaxLength = 100;
+    public const int StripeIdMaxLength = 255;
+    public const int EmailMaxLength = 256;
+    public const int CultureMaxLength = 10;
+
+    private Order()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    /// <summary>Human-facing order number (a database sequence).</summary>
+    public long Number { get; private set; }
+    public OrderKind Kind { get; private set; }
+    public OrderState State { get; private set; }
+    public string? UserId { get; private set; }
+    public Guid? SimId { get; private set; }
+    public Sim? Sim { get; private set; }
+    public Guid PlanVersionId { get; private set; }
+    public PlanVersion PlanVersion { get; private set; } = null!;
+    public Yen Amount { get; private set; }
+    public string Email { get; private set; } = "";
+    public string Culture { get; private set; } = "";
+
+    /// <summary>Derived from the purchase request, unique: a repeated request finds this order.</summary>
+    public string IdempotencyKey { get; private set; } = "";
+    public string? CheckoutSessionId { get; private set; }
+    public string? PaymentIntentId { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset? PaidAt { get; private set; }
+    public DateTimeOffset? FulfilledAt { get; private set; }
+    public DateTimeOffset? AsyncPaymentDeadline { get; private set; }
+    public DateTimeOffset? ClosedAt { get; private set; }
+    public DateTimeOffset? RefundedAt { get; private set; }
+
+    /// <summary>The SIM's expiry before and after fulfilment (renewals), for receipts and roll-back.</summary>
+    public DateTimeOffset? PreviousExpiresAt { get; private set; }
+    public DateTimeOffset? NewExpiresAt { get; private set; }
+    public long? PreviousDataLeftMb { get; private set; }
+
+    public uint Version { get; private set; }
+
+    public bool IsAwaitingPayment => State is OrderState.PendingPayment or OrderState.AwaitingAsyncPayment;
+
+    public bool IsPaid => State is OrderState.Paid or OrderState.Fulfilled or OrderState.Refunded;
+
+    public static Order ForRenewal(Sim sim, PlanVersion plan, string? userId, string email, string culture, string idempotencyKey, DateTimeOffset now)
+    {
+        if (!plan.Fits(sim.Kind))
+        {
+            throw new InvalidOperationException("The plan does not fit this SIM.");
+        }
+        return New(OrderKind.Renewal, sim, plan, plan.Price, userId, email, culture, idempotencyKey, now);
+    }
+
+    public static Order ForNewEsim(PlanVersion plan, string userId, string email, string culture, string idempotencyKey, DateTimeOffset now)
+    {
+        if (!plan.Fits(SimKind.Esim))
+        {
+            throw new InvalidOperationException("The plan does not fit an eSIM.");
+        }
+        return New(OrderKind.NewEsim, null, plan, plan.Price, userId, email, culture, idempotencyKey, now);
+    }
+
+    /// <summary>A voucher redemption: paid at the store, so ¥0 here, fulfilled at once.</summary>
+    public static Order ForVoucher(Sim sim, PlanVersion plan, RenewalOutcome outcome, string? userId, string email, string culture, string idempotencyKey, DateTimeOffset now)
+    {
+        var order = New(OrderKind.Voucher, sim, plan, Yen.Zero, userId, email, culture, idempotencyKey, now);
+        order.State = OrderState.Paid;
+        order.PaidAt = now;
+        order.MarkFulfilled(outcome, now);
+        return order;
+    }
+
+    private static Order New(OrderKind kind, Sim? sim, PlanVersion plan, Yen amount, string? userId, string email, string culture, string idempotencyKey, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        Kind = kind,
+        State = OrderState.PendingPayment,
+        UserId = userId,
+        SimId = sim?.Id,
+        Sim = sim,
+        PlanVersionId = plan.Id,
+        PlanVersion = plan,
+        Amount = amount,
+        Email = email,
+        Culture = culture,
+        IdempotencyKey = idempotencyKey,
+        CreatedAt = now,
+    };
+
+    public void AttachCheckoutSession(string sessionId)
+    {
+        if (CheckoutSessionId is not null && CheckoutSessionId != sessionId)
+        {
+            throw new InvalidOperationException("The order already has another checkout session.");
+        }
+        CheckoutSessionId = sessionId;
+    }
+
+    /// <summary>Konbini: the customer has a payment slip and pays at the store later.</summary>
+    public void AwaitAsyncPayment(string? paymentIntentId, DateTimeOffset? deadline)
+    {
+        if (State == OrderState.PendingPayment)
+        {
+            State = OrderState.AwaitingAsyncPayment;
+            PaymentIntentId ??= paymentIntentId;
+            AsyncPaymentDeadline = deadline;
+        }
+    }
+
+    /// <summary>Moves an unpaid order to Paid; returns false when it was not awaiting payment.</summary>
+    public bool MarkPaid(string? paymentIntentId, DateTimeOffset now)
+    {
+        if (!IsAwaitingPayment)
+        {
+            return false;
+        }
+        State = OrderState.Paid;
+        PaymentIntentId ??= paymentIntentId;
+        PaidAt = now;
+        return true;
+    }
+
+    public void MarkFulfilled(RenewalOutcome? outcome, DateTimeOffset now)
+    {
+        if (State != OrderState.Paid)
+        {
+            throw new InvalidOperationException($"Only a paid order can be fulfilled; this one is {State}.");
+        }
+        State = OrderState.Fulfilled;
+        FulfilledAt = now;
+        PreviousExpiresAt = outcome?.PreviousExpiresAt;
+        NewExpiresAt = outcome?.NewExpiresAt;
+        PreviousDataLeftMb = outcome?.PreviousDataLeftMb;
+    }
+
+    /// <summary>For a new eSIM, the SIM exists only once the order is fulfilled.</summary>
+    public void AttachNewSim(Sim sim)
+    {
+        if (Kind != OrderKind.NewEsim || SimId is not null)
+        {
+            throw new InvalidOperationException("Only a new-eSIM order without a SIM can receive one.");
+        }
+        Sim = sim;
+        SimId = sim.Id;
+    }
+
+    /// <summary>The checkout session expired before payment; false when already past that point.</summary>
+    public bool MarkExpired(DateTimeOffset now) => Close(OrderState.Expired, now);
+
+    /// <summary>An asynchronous (konbini) payment failed or its deadline passed.</summary>
+    public bool MarkFailed(DateTimeOffset now) => Close(OrderState.Failed, now);
+
+    /// <summary>The customer abandoned the order before paying.</summary>
+    public bool Cancel(DateTimeOffset now) => Close(OrderState.Cancelled, now);
+
+    public bool MarkRefunded(DateTimeOffset now)
+    {
+        if (State is not (OrderState.Paid or OrderState.Fulfilled))
+        {
+            return false;
+        }
+        State = OrderState.Refunded;
+        RefundedAt = now;
+        return true;
+    }
+
+    private bool Close(OrderState state, DateTimeOffset now)
+    {
+        if (!IsAwaitingPayment)
+        {
+            return false;
+        }
+        State = state;
+        ClosedAt = now;
+        return true;
+    }
+}

@@ -1,0 +1,26 @@
+namespace EsimRenewal.Core.Payments;
+
+/// <summary>
+/// A Stripe event whose effect has been applied. Written in the same transaction as the effect, so
+/// a repeated delivery finds it and changes nothing.
+/// </summary>
+public sealed class ProcessedStripeEvent
+{
+    public const int IdMaxLength = 255;
+    public const int TypeMaxLength = 100;
+
+    private ProcessedStripeEvent()
+    {
+    }
+
+    public ProcessedStripeEvent(string eventId, string type, DateTimeOffset processedAt)
+    {
+        EventId = eventId;
+        Type = type;
+        ProcessedAt = processedAt;
+    }
+
+    public string EventId { get; private set; } = "";
+    public string Type { get; private set; } = "";
+    public DateTimeOffset ProcessedAt { get; private set; }
+}

@@ -1,0 +1,138 @@
+using EsimRenewal.Core.Data;
+using EsimRenewal.Core.Identity;
+using EsimRenewal.Core.Plans;
+using EsimRenewal.Web.Accounts;
+using EsimRenewal.Web.Infrastructure.Localization;
+using EsimRenewal.Web.Seeding;
+using FluentValidation;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.WebEncoders;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+
+namespace EsimRenewal.Web.Infrastructure;
+
+/// <summary>The composition of the portal, one method per concern, called from Program.cs.</summary>
+public static class HostingExtensions
+{
+    public static void AddEsimData(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(EsimDatabase.ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{EsimDatabase.ConnectionStringName} is not set. ./run.sh sets it for the local cluster.");
+        }
+        builder.Services.AddDbContextPool<EsimDbContext>(options => EsimDatabase.Configure(options, connectionString));
+        builder.Services.AddOptions<DatabaseOptions>().Bind(builder.Configuration.GetSection(DatabaseOptions.Section)).ValidateOnStart();
+        builder.Services.AddOptions<SeedOptions>().Bind(builder.Configuration.GetSection(SeedOptions.Section))
+            .Validate(SeedOptions.IsValid, "Seed:AdminPassword is required (at least 12 characters) when Seed:AdminEmail is set.")
+            .ValidateOnStart();
+        builder.Services.AddDataProtection().SetApplicationName("EsimRenewal").PersistKeysToDbContext<EsimDbContext>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddScoped<DemoData>();
+    }
+
+    public static void AddEsimIdentity(this WebApplicationBuilder builder)
+    {
+        builder.Services
+            .AddIdentity<ApplicationUser, IdentityRole>(options =>
+            {
+                options.User.RequireUniqueEmail = false; // phone-only accounts have no email; indexes keep both unique
+                options.User.AllowedUserNameCharacters = ""; // the user name is a normalised email or E.164 number
+                options.Password.RequiredLength = AccountRules.MinPasswordLength;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddEntityFrameworkStores<EsimDbContext>()
+            .AddErrorDescriber<LocalizedIdentityErrorDescriber>()
+            .AddDefaultTokenProviders();
+
+        builder.Services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/account/login";
+            options.LogoutPath = "/account/logout";
+            options.AccessDeniedPath = "/account/access-denied";
+            options.Cookie.Name = "esim.auth";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.SlidingExpiration = true;
+            options.ExpireTimeSpan = TimeSpan.FromDays(14);
+        });
+
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Staff, Roles.Admin))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
+    }
+
+    public static void AddEsimWeb(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
+        // Chinese and Japanese text as characters, not numeric entities.
+        builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        builder.Services.AddRazorPages(options =>
+        {
+            options.Conventions.AuthorizeFolder("/Sims");
+            options.Conventions.AuthorizeFolder("/Orders");
+            options.Conventions.AuthorizeFolder("/Staff", Policies.Staff);
+            options.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
+        })
+        .AddViewLocalization()
+        .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
+
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "esim.af";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Trusted proxies come from configuration in a deployment; loopback is trusted by default.
+        });
+        builder.Services.AddValidatorsFromAssemblyContaining<SharedResource>(includeInternalTypes: true);
+    }
+
+    public static void AddEsimServices(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<CatalogService>();
+        builder.Services.AddScoped<AccountService>();
+    }
+
+    /// <summary>Applies migrations and seeds, each only when configured (on in development and compose).</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        var options = app.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        await using var scope = app.Services.CreateAsyncScope();
+        if (options.MigrateOnStartup)
+        {
+            await scope.ServiceProvider.GetRequiredService<EsimDbContext>().Database.MigrateAsync();
+        }
+        await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync();
+    }
+}
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary>Apply pending migrations when the portal starts. Off in production by default.</summary>
+    public bool MigrateOnStartup { get; set; }
+}
+
+public static class Policies
+{
+    public const string Staff = "Staff";
+    public const string Admin = "Admin";
+}

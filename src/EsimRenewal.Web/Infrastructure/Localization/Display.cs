@@ -1,0 +1,32 @@
+using System.Globalization;
+using EsimRenewal.Core.Plans;
+using Microsoft.Extensions.Localization;
+
+namespace EsimRenewal.Web.Infrastructure.Localization;
+
+/// <summary>How plan terms read in the UI, in the current language.</summary>
+public static class Display
+{
+    public static string Data(IStringLocalizer t, long? dataMb, int? dailyFairUseMb)
+    {
+        if (dataMb is { } mb)
+        {
+            return t["Plan.DataGb", Gigabytes(mb)];
+        }
+        return dailyFairUseMb is { } cap ? t["Plan.UnlimitedWithCap", Gigabytes(cap)] : t["Plan.Unlimited"];
+    }
+
+    public static string Days(IStringLocalizer t, int days) => days == 1 ? t["Plan.OneDay"] : t["Plan.Days", days];
+
+    public static string Kinds(IStringLocalizer t, SimKinds kinds) => kinds switch
+    {
+        SimKinds.Physical => t["Sim.Kind.Physical"],
+        SimKinds.Esim => t["Sim.Kind.Esim"],
+        _ => t["Sim.Kind.Both"],
+    };
+
+    public static string Kind(IStringLocalizer t, SimKind kind) =>
+        kind == SimKind.Physical ? t["Sim.Kind.Physical"] : t["Sim.Kind.Esim"];
+
+    private static string Gigabytes(long mb) => (mb / 1024m).ToString("0.#", CultureInfo.InvariantCulture);
+}

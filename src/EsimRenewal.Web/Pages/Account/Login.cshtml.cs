@@ -1,0 +1,64 @@
+using EsimRenewal.Core.Identity;
+using EsimRenewal.Web.Accounts;
+using EsimRenewal.Web.Infrastructure;
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace EsimRenewal.Web.Pages.Account;
+
+public sealed class LoginModel(AccountService accounts, IValidator<LoginModel.InputModel> validator, IStringLocalizer<SharedResource> t) : PageModel
+{
+    [BindProperty]
+    public InputModel Input { get; set; } = new();
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public sealed class InputModel
+    {
+        public string? Identifier { get; set; }
+        public string? Password { get; set; }
+        public bool RememberMe { get; set; }
+    }
+
+    public sealed class Validator : AbstractValidator<InputModel>
+    {
+        public Validator(IStringLocalizer<SharedResource> t)
+        {
+            RuleFor(x => x.Identifier)
+                .NotEmpty().WithMessage(t["Account.IdentifierRequired"])
+                .Must(i => SignInIdentifier.TryParse(i, out _)).WithMessage(t["Account.IdentifierInvalid"]);
+            RuleFor(x => x.Password)
+                .NotEmpty().WithMessage(t["Account.PasswordRequired"])
+                .MaximumLength(AccountRules.MaxPasswordLength).WithMessage(t["Account.SignInFailed"]);
+        }
+    }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var validation = await validator.ValidateAsync(Input);
+        if (!validation.IsValid)
+        {
+            validation.AddTo(ModelState, nameof(Input));
+            return Page();
+        }
+        SignInIdentifier.TryParse(Input.Identifier, out var identifier);
+        switch (await accounts.SignInAsync(identifier, Input.Password!, Input.RememberMe))
+        {
+            case SignInStatus.SignedIn:
+                return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/sims");
+            case SignInStatus.LockedOut:
+                ModelState.AddModelError(string.Empty, t["Account.LockedOut"]);
+                return Page();
+            default:
+                ModelState.AddModelError(string.Empty, t["Account.SignInFailed"]);
+                return Page();
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using EsimRenewal.Core.Common;
+using EsimRenewal.Core.Data;
+using EsimRenewal.Core.Identity;
+using EsimRenewal.Core.Plans;
+using EsimRenewal.Core.Sims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace EsimRenewal.Web.Seeding;
+
+/// <summary>
+/// Start-up seeding: roles, the configured admin, and (when asked) the demo catalogue and accounts.
+/// Idempotent, and serialised across instances by an advisory lock.
+/// </summary>
+public sealed class DemoData(
+    EsimDbContext db,
+    UserManager<ApplicationUser> users,
+    RoleManager<IdentityRole> roles,
+    IOptions<SeedOptions> options,
+    TimeProvider clock,
+    ILogger<DemoData> logger)
+{
+    public const string TravellerEmail = "traveller@example.com";
+    public const string TravellerPassword = "Travel-demo-2026";
+    public const string StaffEmail = "staff@example.com";
+    public const string StaffPassword = "Staff-demo-2026";
+    public static readonly string PhysicalIccid = Iccid.FromBody("898110000000000001").Value;
+    public static readonly string EsimIccid = Iccid.FromBody("898110000000000002").Value;
+    public const string PhysicalPin = "1234";
+    private const long SeedLockKey = 0x45_53_49_4D_53_45_45_44; // "ESIMSEED"
+
+    public async Task SeedAsync(CancellationToken ct = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SeedLockKey})", ct);
+
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole(role));
+            }
+        }
+        var seed = options.Value;
+        if (!string.IsNullOrWhiteSpace(seed.AdminEmail))
+        {
+            await EnsureUserAsync(seed.AdminEmail, seed.AdminPassword!, Roles.Admin);
+        }
+        if (seed.DemoData)
+        {
+            await SeedCatalogueAsync(ct);
+            var traveller = await EnsureUserAsync(TravellerEmail, TravellerPassword, Roles.Traveller);
+            await EnsureUserAsync(StaffEmail, StaffPassword, Roles.Staff);
+            await SeedSimsAsync(traveller, ct);
+        }
+        await transaction.CommitAsync(ct);
+    }
+
+    private async Task<ApplicationUser> EnsureUserAsync(string email, string password, string role)
+    {
+        var identifier = SignInIdentifier.TryParse(email, out var parsed) ? parsed.Value : email;
+        var user = await users.FindByNameAsync(identifier);
+        if (user is null)
+        {
+            user = new ApplicationUser
+            {
+                UserName = identifier,
+                Email = identifier,
+                EmailConfirmed = true,
+                PreferredCulture = "zh-Hans",
+                CreatedAt = clock.GetUtcNow(),
+            };
+            var created = await users.CreateAsync(user, password);
+            if (!created.Succeeded)
+            {
+                throw new InvalidOperationException("Seeding a " + role + " account failed: " + string.Join("; ", created.Errors.Select(e => e.Code)));
+            }
+            logger.LogInformation("Seeded account {UserId} with role {Role}", user.Id, role);
+        }
+        if (!await users.IsInRoleAsync(user, role))
+        {
+            await users.AddToRoleAsync(user, role);
+        }
+        return user;
+    }
+
+    private async Task SeedCatalogueAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var existing = await db.Plans.Select(p => p.Code).ToListAsync(ct);
+        var order = 0;
+        foreach (var (code, days, dataGb, capGb, price, kinds) in Catalogue)
+        {
+            order += 10;
+            if (existing.Contains(code))
+            {
+                continue;
+            }
+            var terms = new PlanTerms(new Yen(price), dataGb is null ? null : dataGb * 1024, capGb is null ? null : capGb * 1024, days, kinds);
+            db.Plans.Add(Plan.Create(code, Name(days, dataGb), Description(dataGb, capGb, kinds), terms, order, now));
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task SeedSimsAsync(ApplicationUser traveller, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (!await db.Sims.AnyAsync(s => s.Iccid == PhysicalIccid, ct))
+        {
+            var month = await CurrentVersionAsync("jp-30d-30gb", ct);
+            var physical = Sim.RegisterPhysical(Iccid.Parse(PhysicalIccid), SimPin.Hash(PhysicalPin), now);
+            physical.AssignTo(traveller.Id);
+            physical.ApplyRenewal(month, now.AddDays(-25)); // still valid for about five days
+            db.Sims.Add(physical);
+        }
+        if (!await db.Sims.AnyAsync(s => s.Iccid == EsimIccid, ct))
+        {
+            var week = await CurrentVersionAsync("jp-7d-10gb", ct);
+            var esim = Sim.IssueEsim(Iccid.Parse(EsimIccid), "LPA:1$smdp.example$DEMO-" + EsimIccid[^6..], TravellerEmail, traveller.Id, now.AddDays(-10));
+            esim.ApplyRenewal(week, now.AddDays(-10)); // expired a few days ago
+            db.Sims.Add(esim);
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private Task<PlanVersion> CurrentVersionAsync(string code, CancellationToken ct) =>
+        db.PlanVersions.SingleAsync(v => v.Plan.Code == code && v.IsCurrent, ct);
+
+    /// <summary>A dozen realistic Japan plans: code, days, data GB (null = unlimited), daily cap GB, price ¥, SIM kinds.</summary>
+    private static readonly (string Code, int Days, long? DataGb, int? CapGb, long Price, SimKinds Kinds)[] Catalogue =
+    [
+        ("jp-1d-unlimited", 1, null, 2, 800, SimKinds.Both),
+        ("jp-3d-3gb", 3, 3, null, 980, SimKinds.Both),
+        ("jp-5d-5gb", 5, 5, null, 1480, SimKinds.Esim),
+        ("jp-7d-10gb", 7, 10, null, 1980, SimKinds.Both),
+        ("jp-7d-unlimited", 7, null, 3, 2980, SimKinds.Both),
+        ("jp-10d-15gb", 10, 15, null, 2480, SimKinds.Esim),
+        ("jp-15d-20gb", 15, 20, null, 3280, SimKinds.Both),
+        ("jp-30d-30gb", 30, 30, null, 3980, SimKinds.Both),
+        ("jp-30d-50gb", 30, 50, null, 5480, SimKinds.Physical),
+        ("jp-30d-unlimited", 30, null, 5, 6980, SimKinds.Both),
+        ("jp-60d-60gb", 60, 60, null, 7980, SimKinds.Both),
+        ("jp-90d-100gb", 90, 100, null, 9800, SimKinds.Physical),
+        ("jp-90d-unlimited", 90, null, 5, 16800, SimKinds.Esim),
+    ];
+
+    private static LocalizedText Name(int days, long? dataGb)
+    {
+        var data = dataGb is null ? null : $"{dataGb}GB";
+        return new LocalizedText(
+            ZhHans: $"日本 {days}天 {data ?? "无限流量"}",
+            Ja: $"日本 {days}日間 {data ?? "無制限"}",
+            En: $"Japan {days} {(days == 1 ? "day" : "days")} {data ?? "unlimited"}");
+    }
+
+    private static LocalizedText Description(long? dataGb, int? capGb, SimKinds kinds)
+    {
+        var network = "docomo / SoftBank 4G LTE · 5G";
+        if (dataGb is null)
+        {
+            return new LocalizedText(
+                $"{network}。不限流量，每日高速 {capGb}GB，超出后限速至 1Mbps。",
+                $"{network}。データ無制限、1日 {capGb}GB まで高速、超過後は 1Mbps。",
+                $"{network}. Unlimited data, {capGb} GB a day at full speed, then 1 Mbps.");
+        }
+        return new LocalizedText(
+            $"{network}。共 {dataGb}GB 高速流量，可续费叠加。",
+            $"{network}。高速データ {dataGb}GB、更新で追加できます。",
+            $"{network}. {dataGb} GB of high-speed data; renewals add more.");
+    }
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test project against a throwaway PostgreSQL cluster and a real headless Chromium.
+# Installs what is missing (PostgreSQL server, Chromium). Prints "N passed, N failed" last.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/postgres.sh
+
+pg_find_binaries
+if [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium
+fi
+
+PG_DIR="$(mktemp -d /tmp/esim-test-pg.XXXXXX)"
+PG_PORT="$(free_port "${ESIM_TEST_PG_PORT:-55433}")"
+cleanup() { pg_stop "$PG_DIR"; rm -rf "$PG_DIR"; }
+trap cleanup EXIT
+pg_start "$PG_DIR" "$PG_PORT" throwaway
+
+# Each test fixture creates its own database on this server.
+export ESIM_TEST_DB="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=200"
+export ESIM_CHROMIUM="/usr/bin/chromium"
+
+RESULTS="$(pwd)/TestResults/run-$(date +%s)"
+mkdir -p "$RESULTS"
+dotnet build EsimRenewal.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+status=0
+dotnet test EsimRenewal.sln -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$RESULTS" "$@" || status=$?
+
+passed=0
+failed=0
+for trx in "$RESULTS"/*.trx; do
+  [ -f "$trx" ] || continue
+  p=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*' || echo 0)
+  f=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*' || echo 0)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
