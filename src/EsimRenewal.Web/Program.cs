@@ -2,7 +2,8 @@ using EsimRenewal.Web.Infrastructure;
 using EsimRenewal.Web.Infrastructure.Localization;
 using Serilog;
 
-Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
+// Used only for a failure before the host's own logger exists; each host configures its own.
+Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateLogger();
 
 try
 {
@@ -11,7 +12,7 @@ try
     builder.Services.AddSerilog((services, logger) => logger
         .ReadFrom.Configuration(builder.Configuration)
         .ReadFrom.Services(services)
-        .Enrich.FromLogContext());
+        .Enrich.FromLogContext(), preserveStaticLogger: true);
 
     builder.AddEsimData();
     builder.AddEsimIdentity();

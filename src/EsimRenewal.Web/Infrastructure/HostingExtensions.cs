@@ -1,6 +1,7 @@
 using EsimRenewal.Core.Data;
 using EsimRenewal.Core.Identity;
 using EsimRenewal.Core.Plans;
+using EsimRenewal.Core.Sims;
 using EsimRenewal.Web.Accounts;
 using EsimRenewal.Web.Infrastructure.Localization;
 using EsimRenewal.Web.Seeding;
@@ -107,6 +108,7 @@ public static class HostingExtensions
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<CatalogService>();
+        builder.Services.AddScoped<SimService>();
         builder.Services.AddScoped<AccountService>();
     }
 

@@ -1,0 +1,44 @@
+using EsimRenewal.Core.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Serilog.Core;
+
+namespace EsimRenewal.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real portal (Program.cs) over a real PostgreSQL database. Environment "Testing": no demo data,
+/// the production error pages. The clock is a <see cref="FakeTimeProvider"/> the test controls.
+/// </summary>
+public class PortalFactory(TestDatabase database) : WebApplicationFactory<Program>
+{
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 12, 1, 3, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Every log event the portal writes, for tests that prove secrets never reach a log.</summary>
+    public CapturingSink Logs { get; } = new();
+
+    public TestDatabase Database => database;
+
+    /// <summary>Extra settings a test class needs (e.g. Stripe emulator addresses).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:" + EsimDatabase.ConnectionStringName, database.ConnectionString);
+        builder.UseSetting("Database:MigrateOnStartup", "false");
+        builder.UseSetting("Seed:DemoData", "false");
+        foreach (var (key, value) in Settings())
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<ILogEventSink>(Logs);
+        });
+    }
+}
