@@ -95,7 +95,7 @@ public static class ControlEndpoints
 
     private static PaymentResult Pay(string id, PayRequest request, CheckoutPayments payments)
     {
-        var email = request.Email ?? "customer@example.com";
+        var email = request.Email;
         switch (request.Method)
         {
             case "card":

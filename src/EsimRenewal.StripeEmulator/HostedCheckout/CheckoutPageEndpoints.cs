@@ -38,8 +38,7 @@ public static class CheckoutPageEndpoints
             BackToPage(payments.KonbiniLapsed(id), id, context, store, antiforgery));
     }
 
-    private static string Email(IFormCollection form) =>
-        string.IsNullOrWhiteSpace(form["email"]) ? "customer@example.com" : form["email"].ToString().Trim();
+    private static string? Email(IFormCollection form) => form["email"].FirstOrDefault();
 
     private static IResult AfterPayment(PaymentResult result, string id, HttpContext context, EmulatorStore store, IAntiforgery antiforgery)
     {

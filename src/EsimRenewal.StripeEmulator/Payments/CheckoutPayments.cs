@@ -31,7 +31,7 @@ public sealed class CheckoutPayments(EmulatorStore store, EventRecorder events, 
     public const int DefaultKonbiniDays = 3;
     private static readonly TimeZoneInfo Japan = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
 
-    public PaymentResult PayByCard(string sessionId, string email, string? number, string? expiry, string? cvc) => store.Locked(state =>
+    public PaymentResult PayByCard(string sessionId, string? email, string? number, string? expiry, string? cvc) => store.Locked(state =>
     {
         if (Payable(state, sessionId, "card", out var session) is { } refusal)
         {
@@ -49,7 +49,7 @@ public sealed class CheckoutPayments(EmulatorStore store, EventRecorder events, 
     });
 
     /// <summary>Alipay, WeChat Pay or PayPay: the customer approves (or refuses) on the wallet's test page.</summary>
-    public PaymentResult AuthorizeWallet(string sessionId, string type, bool approve, string email) => store.Locked(state =>
+    public PaymentResult AuthorizeWallet(string sessionId, string type, bool approve, string? email) => store.Locked(state =>
     {
         if (Payable(state, sessionId, type, out var session) is { } refusal)
         {
@@ -74,7 +74,7 @@ public sealed class CheckoutPayments(EmulatorStore store, EventRecorder events, 
     });
 
     /// <summary>The customer takes a konbini slip: the session completes unpaid until the store payment.</summary>
-    public PaymentResult ChooseKonbini(string sessionId, string email) => store.Locked(state =>
+    public PaymentResult ChooseKonbini(string sessionId, string? email) => store.Locked(state =>
     {
         if (Payable(state, sessionId, "konbini", out var session) is { } refusal)
         {
@@ -84,7 +84,7 @@ public sealed class CheckoutPayments(EmulatorStore store, EventRecorder events, 
         var now = time.GetUtcNow();
         var voucher = new KonbiniVoucher(Ids.Digits(12), Ids.Digits(11), KonbiniDeadline(now, session.KonbiniExpiresAfterDays ?? DefaultKonbiniDays));
         var pi = NewPaymentIntent(state, session, "konbini", PaymentIntentStatus.RequiresAction, card: null, voucher);
-        session.Complete(pi.Id, email, paid: false);
+        session.Complete(pi.Id, PayerEmail(session, email), paid: false);
         events.Record(state, "checkout.session.completed", SessionWire.Session(session, state));
         return PaymentResult.Success;
     });
@@ -177,8 +177,13 @@ public sealed class CheckoutPayments(EmulatorStore store, EventRecorder events, 
         return null;
     }
 
-    private void PayNow(EmulatorState state, CheckoutSession session, string type, string email, CardSummary? card)
+    /// <summary>Checkout fixes the email to <c>customer_email</c> when the session has one.</summary>
+    private static string PayerEmail(CheckoutSession session, string? entered) =>
+        session.CustomerEmail ?? (string.IsNullOrWhiteSpace(entered) ? "customer@example.com" : entered.Trim());
+
+    private void PayNow(EmulatorState state, CheckoutSession session, string type, string? enteredEmail, CardSummary? card)
     {
+        var email = PayerEmail(session, enteredEmail);
         var pi = NewPaymentIntent(state, session, type, PaymentIntentStatus.Succeeded, card, konbini: null);
         pi.ChargeId = NewCharge(state, pi, email, card).Id;
         session.Complete(pi.Id, email, paid: true);

@@ -33,6 +33,7 @@ public sealed class CheckoutSessionService(
                     .ToList(),
                 Metadata = request.Metadata,
                 PaymentMethodTypes = request.PaymentMethodTypes,
+                AllowedPaymentMethodTypes = request.AllowedPaymentMethodTypes,
                 SuccessUrl = request.SuccessUrl,
                 CancelUrl = request.CancelUrl,
                 HostedUrl = $"{publicBaseUrl.TrimEnd('/')}/checkout/{id}",

@@ -16,21 +16,24 @@ public sealed record NewSession(
     IReadOnlyDictionary<string, string> Metadata,
     string? Locale,
     IReadOnlyList<string> PaymentMethodTypes,
+    IReadOnlyList<string>? AllowedPaymentMethodTypes,
     string? WechatPayClient,
     long? KonbiniExpiresAfterDays,
     DateTimeOffset? ExpiresAt,
     IReadOnlySet<string> Expand);
 
 /// <summary>
-/// Reads and checks the create-session parameters the way Stripe does: the same error type, code,
-/// param and (close to) the same message for the mistakes an integration makes. Parameters Stripe knows
-/// but the emulator does not model are accepted and ignored (listed in the README).
+/// Reads and checks the create-session parameters the way Stripe does at the pinned API version
+/// (2026-10-28.endive): the same error type, code, param and (close to) the same message for the
+/// mistakes an integration makes. Parameters Stripe knows but the emulator does not model are accepted
+/// and ignored (listed in the README). Since 2026-09-30.endive Stripe has no <c>payment_method_types</c>
+/// parameter on create (it is refused as unknown); <c>allowed_payment_method_types</c> filters the
+/// account's eligible methods instead, and the result is the session's <c>payment_method_types</c>.
 /// </summary>
 public static class NewSessionReader
 {
-    /// <summary>The payment methods of the emulated Japanese account.</summary>
-    public static readonly FrozenSet<string> ActivatedPaymentMethods =
-        FrozenSet.ToFrozenSet(["card", "alipay", "wechat_pay", "paypay", "konbini"]);
+    /// <summary>The payment methods activated on the emulated Japanese account, in the order Checkout shows them.</summary>
+    public static readonly IReadOnlyList<string> ActivatedPaymentMethods = ["card", "alipay", "wechat_pay", "paypay", "konbini"];
 
     private static readonly FrozenSet<string> JpyOnlyPaymentMethods = FrozenSet.ToFrozenSet(["konbini", "paypay"]);
 
@@ -38,10 +41,11 @@ public static class NewSessionReader
     private static readonly FrozenSet<string> OtherStripePaymentMethods = FrozenSet.ToFrozenSet(
     [
         "acss_debit", "affirm", "afterpay_clearpay", "alma", "amazon_pay", "au_becs_debit", "bacs_debit", "bancontact",
-        "billie", "blik", "boleto", "cashapp", "crypto", "customer_balance", "eps", "fpx", "giropay", "grabpay", "ideal",
-        "kakao_pay", "klarna", "kr_card", "link", "mobilepay", "multibanco", "naver_pay", "nz_bank_account", "oxxo", "p24",
-        "pay_by_bank", "payco", "paynow", "paypal", "pix", "promptpay", "revolut_pay", "samsung_pay", "satispay",
-        "sepa_debit", "sofort", "swish", "twint", "us_bank_account", "zip",
+        "billie", "bizum", "blik", "boleto", "cashapp", "crypto", "customer_balance", "eps", "fpx", "giropay", "grabpay",
+        "ideal", "kakao_pay", "klarna", "kr_card", "link", "mb_way", "mobilepay", "multibanco", "naver_pay",
+        "nz_bank_account", "oxxo", "p24", "pay_by_bank", "payco", "paynow", "paypal", "payto", "pix", "promptpay",
+        "revolut_pay", "samsung_pay", "satispay", "scalapay", "sepa_debit", "sequra", "sofort", "sunbit", "swish", "twint",
+        "upi", "us_bank_account", "zip",
     ]);
 
     private static readonly string[] Locales =
@@ -53,13 +57,14 @@ public static class NewSessionReader
 
     private static readonly FrozenSet<string> KnownParameters = FrozenSet.ToFrozenSet(
     [
-        "adaptive_pricing", "after_expiration", "allow_promotion_codes", "automatic_tax", "billing_address_collection",
+        "adaptive_pricing", "after_expiration", "allow_promotion_codes", "allowed_payment_method_types", "automatic_tax",
+        "billing_address_collection",
         "branding_settings", "cancel_url", "client_reference_id", "consent_collection", "currency", "custom_fields",
         "custom_text", "customer", "customer_account", "customer_creation", "customer_email", "customer_update",
-        "discounts", "excluded_payment_method_types", "expand", "expires_at", "invoice_creation", "line_items", "locale",
-        "metadata", "mode", "name_collection", "optional_items", "origin_context", "payment_intent_data",
-        "payment_method_collection", "payment_method_configuration", "payment_method_data", "payment_method_options",
-        "payment_method_types", "permissions", "phone_number_collection", "redirect_on_completion", "return_url",
+        "discounts", "excluded_payment_method_types", "expand", "expires_at", "integration_identifier", "invoice_creation",
+        "line_items", "locale", "managed_payments", "metadata", "mode", "name_collection", "optional_items", "origin_context",
+        "payment_intent_data", "payment_method_collection", "payment_method_configuration", "payment_method_data",
+        "payment_method_options", "permissions", "phone_number_collection", "redirect_on_completion", "return_url",
         "saved_payment_method_options", "setup_intent_data", "shipping_address_collection", "shipping_options",
         "submit_type", "subscription_data", "success_url", "tax_id_collection", "ui_mode", "wallet_options",
     ]);
@@ -82,8 +87,9 @@ public static class NewSessionReader
         CheckTotal(lineItems, currency);
 
         var successUrl = ReadUrl(p, "success_url") ?? throw StripeApiException.Missing("success_url");
-        var paymentMethodTypes = ReadPaymentMethodTypes(p, currency);
-        var (wechatPayClient, konbiniDays) = ReadPaymentMethodOptions(p, paymentMethodTypes);
+        var (wechatPayClient, konbiniDays) = ReadPaymentMethodOptions(p);
+        var allowed = p["allowed_payment_method_types"] is null ? null : ReadTypes(p, "allowed_payment_method_types");
+        var paymentMethodTypes = PaymentMethodTypes(p, allowed, currency, wechatPayClient);
 
         return new NewSession(
             lineItems,
@@ -95,6 +101,7 @@ public static class NewSessionReader
             ReadMetadata(p),
             ReadLocale(p),
             paymentMethodTypes,
+            allowed,
             wechatPayClient,
             konbiniDays,
             ReadExpiresAt(p, now),
@@ -313,41 +320,64 @@ public static class NewSessionReader
         return locale;
     }
 
-    private static List<string> ReadPaymentMethodTypes(FormNode p, string currency)
+    /// <summary>Stripe's payment method types, each known to Stripe (an unknown one is an invalid enum value).</summary>
+    private static List<string> ReadTypes(FormNode p, string key)
     {
-        var types = p.StringList("payment_method_types");
+        var types = p.StringList(key);
         for (var i = 0; i < types.Count; i++)
         {
-            var type = types[i];
-            if (OtherStripePaymentMethods.Contains(type))
-            {
-                throw StripeApiException.Invalid(
-                    $"The payment method type provided: {type} is invalid. Please ensure the provided type is activated in your " +
-                    "dashboard (https://dashboard.stripe.com/account/payments/settings) and your account is enabled for any " +
-                    "preview features that you are trying to use.",
-                    "payment_method_types",
-                    "payment_method_unactivated");
-            }
-
-            if (!ActivatedPaymentMethods.Contains(type))
+            if (!ActivatedPaymentMethods.Contains(types[i]) && !OtherStripePaymentMethods.Contains(types[i]))
             {
                 var allowed = string.Join(", ", ActivatedPaymentMethods.Concat(OtherStripePaymentMethods).Order());
-                throw StripeApiException.Invalid($"Invalid payment_method_types[{i}]: must be one of {allowed}", $"payment_method_types[{i}]");
-            }
-
-            if (JpyOnlyPaymentMethods.Contains(type) && currency != "jpy")
-            {
-                throw StripeApiException.Invalid(
-                    $"The currency provided ({currency}) is invalid for one or more payment method types provided ({type}). " +
-                    $"{type} supports only jpy.",
-                    "payment_method_types");
+                throw StripeApiException.Invalid($"Invalid {key}[{i}]: must be one of {allowed}", $"{key}[{i}]");
             }
         }
 
-        return types.Count == 0 ? ["card"] : types.Distinct().ToList();
+        return types.Distinct().ToList();
     }
 
-    private static (string? WechatPayClient, long? KonbiniDays) ReadPaymentMethodOptions(FormNode p, List<string> types)
+    /// <summary>
+    /// The methods the session offers: the account's activated methods that suit the currency (konbini and
+    /// PayPay take only yen; WeChat Pay needs its client option), narrowed by
+    /// <c>allowed_payment_method_types</c> or <c>excluded_payment_method_types</c>.
+    /// </summary>
+    private static List<string> PaymentMethodTypes(FormNode p, List<string>? allowed, string currency, string? wechatPayClient)
+    {
+        var excluded = p["excluded_payment_method_types"] is null ? null : ReadTypes(p, "excluded_payment_method_types");
+        if (allowed is not null && excluded is not null)
+        {
+            throw StripeApiException.Invalid(
+                "You may only specify one of these parameters: allowed_payment_method_types, excluded_payment_method_types.",
+                "allowed_payment_method_types");
+        }
+
+        if (allowed?.Contains("wechat_pay") == true && wechatPayClient is null)
+        {
+            throw StripeApiException.Missing("payment_method_options[wechat_pay][client]");
+        }
+
+        var eligible = ActivatedPaymentMethods
+            .Where(type => currency == "jpy" || !JpyOnlyPaymentMethods.Contains(type))
+            .Where(type => type != "wechat_pay" || wechatPayClient is not null)
+            .ToList();
+        var offered = allowed is not null
+            ? allowed.Where(eligible.Contains).ToList()
+            : eligible.Where(type => excluded?.Contains(type) != true).ToList();
+
+        if (offered.Count == 0)
+        {
+            throw StripeApiException.Invalid(
+                "None of the provided payment method types can be used for this Checkout Session. Please ensure the provided types " +
+                "are activated in your dashboard (https://dashboard.stripe.com/account/payments/settings) and support the " +
+                $"currency {currency}.",
+                allowed is not null ? "allowed_payment_method_types" : "excluded_payment_method_types",
+                "payment_method_unactivated");
+        }
+
+        return offered;
+    }
+
+    private static (string? WechatPayClient, long? KonbiniDays) ReadPaymentMethodOptions(FormNode p)
     {
         var options = p.OptionalMap("payment_method_options");
         var wechatPay = options?.OptionalMap("wechat_pay");
@@ -355,11 +385,6 @@ public static class NewSessionReader
         if (client is not null && client is not ("web" or "ios" or "android"))
         {
             throw StripeApiException.Invalid("Invalid client: must be one of android, ios, or web", wechatPay!.ChildPath("client"));
-        }
-
-        if (types.Contains("wechat_pay") && client is null)
-        {
-            throw StripeApiException.Missing("payment_method_options[wechat_pay][client]");
         }
 
         var konbini = options?.OptionalMap("konbini");

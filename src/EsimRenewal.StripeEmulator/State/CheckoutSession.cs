@@ -44,7 +44,11 @@ public sealed class CheckoutSession
 
     public required IReadOnlyDictionary<string, string> Metadata { get; init; }
 
+    /// <summary>The methods offered: the account's eligible ones, narrowed by the request.</summary>
     public required IReadOnlyList<string> PaymentMethodTypes { get; init; }
+
+    /// <summary>The request's <c>allowed_payment_method_types</c>, if it sent one.</summary>
+    public IReadOnlyList<string>? AllowedPaymentMethodTypes { get; init; }
 
     public required string SuccessUrl { get; init; }
 
