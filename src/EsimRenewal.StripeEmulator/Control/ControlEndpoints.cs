@@ -27,9 +27,10 @@ public static class ControlEndpoints
 
         control.MapPost("/webhook", (WebhookTargetRequest request, WebhookEndpoint endpoint, WebhookDispatcher dispatcher) =>
         {
-            if (request.Url is not null && !Uri.TryCreate(request.Url, UriKind.Absolute, out _))
+            if (request.Url is not null
+                && (!Uri.TryCreate(request.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
             {
-                return Results.BadRequest(new { error = "url must be an absolute URL, or null to stop delivery" });
+                return Results.BadRequest(new { error = "url must be an absolute http(s) URL, or null to stop delivery" });
             }
 
             if (request.Secret is not null && !request.Secret.StartsWith("whsec_", StringComparison.Ordinal))

@@ -19,7 +19,7 @@ public static class CheckoutPageView
 
     private const string Css = """
         body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;background:#f6f9fc;color:#1a1f36;margin:0}
-        main{max-width:960px;margin:0 auto;padding:24px;display:grid;grid-template-columns:1fr 1fr;gap:32px}
+        main{max-width:960px;margin:0 auto;padding:24px;display:grid;grid-template-columns:1fr 1fr;gap:32px;align-items:start}
         @media(max-width:760px){main{grid-template-columns:1fr}}
         header{background:#fff;border-bottom:1px solid #e3e8ee;padding:12px 24px;display:flex;justify-content:space-between;align-items:center}
         .badge{background:#ffde92;color:#7a4a00;border-radius:4px;padding:2px 8px;font-size:12px;font-weight:600}

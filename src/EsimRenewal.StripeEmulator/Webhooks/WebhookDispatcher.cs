@@ -162,9 +162,10 @@ public sealed class WebhookDispatcher(
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
             status = (int)response.StatusCode;
         }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
         {
-            error = exception.Message;
+            // Refused connection, timeout, bad address: a failed attempt, retried like a non-2xx answer.
+            error = exception is TaskCanceledException ? "timed out" : exception.Message;
         }
 
         var attempt = new DeliveryAttempt(storedEvent.Id, storedEvent.Type, delivery.Attempt, time.GetUtcNow(), status, error);

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Stripe;
 using Stripe.Checkout;
 
@@ -52,6 +53,7 @@ public sealed class CheckoutSessionApiTests(EmulatorFixture emulator) : IClassFi
         Assert.Contains("metadata[order_id]=42", fields);
         Assert.Contains("allowed_payment_method_types[0]=card", fields);
         Assert.Equal(1500, session.AmountTotal);
+        Assert.DoesNotContain(EmulatorFixture.ApiKey, request.GetRawText());
     }
 
     [Fact]
@@ -184,6 +186,23 @@ public sealed class CheckoutSessionApiTests(EmulatorFixture emulator) : IClassFi
         Assert.Equal("traveller@example.com", paid.CustomerDetails.Email);
         var completed = Assert.Single(await emulator.EventsAboutAsync(session.Id, "checkout.session.completed"));
         Assert.Equal("paid", ((Session)completed.Data.Object).PaymentStatus);
+    }
+
+    [Fact]
+    public async Task Paying_programmatically_with_a_declined_card_answers_a_card_error_and_leaves_the_session_open()
+    {
+        var session = await emulator.CreateSessionAsync();
+
+        using var response = await emulator.PayAsync(session.Id, "card", "4000000000000002");
+        var error = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("error");
+
+        Assert.Equal(System.Net.HttpStatusCode.PaymentRequired, response.StatusCode);
+        Assert.Equal("card_error", error.GetProperty("type").GetString());
+        Assert.Equal("card_declined", error.GetProperty("code").GetString());
+        Assert.Equal("generic_decline", error.GetProperty("decline_code").GetString());
+        var unpaid = await emulator.Sessions.GetAsync(session.Id);
+        Assert.Equal("open", unpaid.Status);
+        Assert.Equal("unpaid", unpaid.PaymentStatus);
     }
 
     [Fact]
