@@ -1,5 +1,6 @@
 using EsimRenewal.Web.Infrastructure;
 using EsimRenewal.Web.Infrastructure.Localization;
+using EsimRenewal.Web.Payments;
 using Serilog;
 
 // Used only for a failure before the host's own logger exists; each host configures its own.
@@ -19,6 +20,7 @@ try
     builder.AddEsimLocalization();
     builder.AddEsimWeb();
     builder.AddEsimServices();
+    builder.AddEsimPayments();
 
     var app = builder.Build();
 
@@ -42,6 +44,7 @@ try
     app.UseAuthorization();
 
     app.MapRazorPages();
+    app.MapStripeWebhook();
     app.MapHealthChecks("/healthz");
 
     await app.PrepareDatabaseAsync();

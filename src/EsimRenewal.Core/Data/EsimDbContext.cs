@@ -44,5 +44,6 @@ public sealed class EsimDbContext(DbContextOptions<EsimDbContext> options)
         builder.Entity<IdentityUserToken<string>>().ToTable("user_tokens");
         builder.Entity<IdentityRoleClaim<string>>().ToTable("role_claims");
         builder.ApplyConfigurationsFromAssembly(typeof(EsimDbContext).Assembly);
+        builder.HasSequence<long>(EsimAllocator.SequenceName).StartsAt(1);
     }
 }

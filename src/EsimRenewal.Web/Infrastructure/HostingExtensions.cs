@@ -1,8 +1,13 @@
+using EsimRenewal.Core.Carrier;
 using EsimRenewal.Core.Data;
+using EsimRenewal.Core.Orders;
+using EsimRenewal.Core.Payments;
 using EsimRenewal.Core.Identity;
 using EsimRenewal.Core.Plans;
 using EsimRenewal.Core.Sims;
 using EsimRenewal.Web.Accounts;
+using EsimRenewal.Web.Background;
+using EsimRenewal.Web.Payments;
 using EsimRenewal.Web.Infrastructure.Localization;
 using EsimRenewal.Web.Seeding;
 using FluentValidation;
@@ -27,7 +32,9 @@ public static class HostingExtensions
             throw new InvalidOperationException(
                 $"ConnectionStrings:{EsimDatabase.ConnectionStringName} is not set. ./run.sh sets it for the local cluster.");
         }
-        builder.Services.AddDbContextPool<EsimDbContext>(options => EsimDatabase.Configure(options, connectionString));
+        // One pool serves both the request-scoped context and the factory (for work on its own connection).
+        builder.Services.AddPooledDbContextFactory<EsimDbContext>(options => EsimDatabase.Configure(options, connectionString));
+        builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<EsimDbContext>>().CreateDbContext());
         builder.Services.AddOptions<DatabaseOptions>().Bind(builder.Configuration.GetSection(DatabaseOptions.Section)).ValidateOnStart();
         builder.Services.AddOptions<SeedOptions>().Bind(builder.Configuration.GetSection(SeedOptions.Section))
             .Validate(SeedOptions.IsValid, "Seed:AdminPassword is required (at least 12 characters) when Seed:AdminEmail is set.")
@@ -110,6 +117,25 @@ public static class HostingExtensions
         builder.Services.AddScoped<CatalogService>();
         builder.Services.AddScoped<SimService>();
         builder.Services.AddScoped<AccountService>();
+        builder.Services.AddScoped<CheckoutService>();
+        builder.Services.AddScoped<FulfilmentService>();
+        builder.Services.AddScoped<OrderService>();
+        builder.Services.AddScoped<Reconciler>();
+        builder.Services.AddScoped<OutboxDispatcher>();
+        builder.Services.AddScoped<EsimAllocator>();
+        builder.Services.AddScoped<ICarrierGateway, SimulatedCarrierGateway>();
+        builder.Services.AddOptions<EsimOptions>().Bind(builder.Configuration.GetSection(EsimOptions.Section));
+        builder.Services.AddOptions<PaymentOptions>().Bind(builder.Configuration.GetSection(PaymentOptions.Section))
+            .Validate(o => o.KonbiniExpiresAfterDays is >= 1 and <= 60, "Payments:KonbiniExpiresAfterDays must be 1 to 60.")
+            .ValidateOnStart();
+
+        var workers = builder.Configuration.GetSection(WorkerOptions.Section);
+        builder.Services.AddOptions<WorkerOptions>().Bind(workers);
+        if (workers.GetValue(nameof(WorkerOptions.Enabled), defaultValue: true))
+        {
+            builder.Services.AddHostedService<OutboxWorker>();
+            builder.Services.AddHostedService<ReconciliationWorker>();
+        }
     }
 
     /// <summary>Applies migrations and seeds, each only when configured (on in development and compose).</summary>

@@ -21,8 +21,18 @@ public class PortalFactory(TestDatabase database) : WebApplicationFactory<Progra
 
     public TestDatabase Database => database;
 
-    /// <summary>Extra settings a test class needs (e.g. Stripe emulator addresses).</summary>
-    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
+    public const string StripeSecretKey = "sk_test_portal_tests_only";
+    public const string StripeWebhookSecret = "whsec_portal_tests_only";
+
+    /// <summary>
+    /// Settings for this host. By default Stripe points at a closed port (tests that pay use the
+    /// emulator) and the background workers are off, so tests drive them explicitly.
+    /// </summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() =>
+    [
+        new("Stripe:ApiBase", "http://127.0.0.1:9"),
+        new("Workers:Enabled", "false"),
+    ];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -30,6 +40,8 @@ public class PortalFactory(TestDatabase database) : WebApplicationFactory<Progra
         builder.UseSetting("ConnectionStrings:" + EsimDatabase.ConnectionStringName, database.ConnectionString);
         builder.UseSetting("Database:MigrateOnStartup", "false");
         builder.UseSetting("Seed:DemoData", "false");
+        builder.UseSetting("Stripe:SecretKey", StripeSecretKey);
+        builder.UseSetting("Stripe:WebhookSecret", StripeWebhookSecret);
         foreach (var (key, value) in Settings())
         {
             builder.UseSetting(key, value);

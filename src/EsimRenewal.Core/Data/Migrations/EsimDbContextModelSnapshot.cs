@@ -23,6 +23,8 @@ namespace EsimRenewal.Core.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("esim_iccid_seq");
+
             modelBuilder.Entity("EsimRenewal.Core.Auditing.AuditEntry", b =>
                 {
                     b.Property<long>("Id")

@@ -1,13 +1,21 @@
+using EsimRenewal.Core.Payments;
 using EsimRenewal.Core.Plans;
+using EsimRenewal.Web.Payments;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace EsimRenewal.Web.Pages.Plans;
 
-/// <summary>One plan: <c>/plans/{code}</c>; 404 for unknown, malformed or inactive codes.</summary>
-public sealed class DetailsModel(CatalogService catalog) : PageModel
+/// <summary>One plan: <c>/plans/{code}</c>; 404 for unknown, malformed or inactive codes. Signed-in travellers buy a new eSIM here.</summary>
+public sealed class DetailsModel(CatalogService catalog, CheckoutService checkout) : PageModel
 {
     public PlanCard Plan { get; private set; } = null!;
+
+    /// <summary>Minted when the page is shown; a double submit is the same purchase.</summary>
+    [BindProperty]
+    public Guid RequestId { get; set; }
+
+    public bool FitsEsim => (Plan.SimKinds & SimKinds.Esim) != 0;
 
     public async Task<IActionResult> OnGetAsync(string code, CancellationToken ct)
     {
@@ -16,6 +24,26 @@ public sealed class DetailsModel(CatalogService catalog) : PageModel
             return NotFound();
         }
         Plan = plan;
+        RequestId = Guid.NewGuid();
         return Page();
+    }
+
+    public async Task<IActionResult> OnPostBuyAsync(string code, CancellationToken ct)
+    {
+        if (User.Identity?.IsAuthenticated != true)
+        {
+            return Challenge();
+        }
+        if (await catalog.FindActiveAsync(code, ct) is not { } plan)
+        {
+            return NotFound();
+        }
+        var start = await checkout.StartNewEsimAsync(PurchaseRequests.For(this, RequestId == Guid.Empty ? Guid.NewGuid() : RequestId), plan.PlanVersionId, ct);
+        return start.Status switch
+        {
+            CheckoutStartStatus.Pay => Redirect(start.Url!),
+            CheckoutStartStatus.ShowOrder => RedirectToPage("/Orders/Details", new { id = start.OrderId }),
+            _ => RedirectToPage(new { code }),
+        };
     }
 }

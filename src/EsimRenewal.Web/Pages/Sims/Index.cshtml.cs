@@ -1,4 +1,5 @@
 using EsimRenewal.Core.Sims;
+using EsimRenewal.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -14,6 +15,6 @@ public sealed class IndexModel(SimService sims, TimeProvider clock) : PageModel
     public async Task OnGetAsync(CancellationToken ct)
     {
         Now = clock.GetUtcNow();
-        Sims = await sims.ListForOwnerAsync(User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)!.Value, ct);
+        Sims = await sims.ListForOwnerAsync(User.Id(), ct);
     }
 }

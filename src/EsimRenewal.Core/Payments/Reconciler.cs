@@ -1,0 +1,68 @@
+using EsimRenewal.Core.Data;
+using EsimRenewal.Core.Orders;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EsimRenewal.Core.Payments;
+
+/// <summary>
+/// Asks the provider about orders still unpaid after a few minutes and applies what it says, so a
+/// lost webhook or a crash between payment and fulfilment loses no payment. Orders whose session id
+/// was never saved (a crash right after creating it) are found by listing recent sessions.
+/// </summary>
+public sealed class Reconciler(EsimDbContext db, IPaymentGateway gateway, FulfilmentService fulfilment, IOptions<PaymentOptions> options, TimeProvider clock, ILogger<Reconciler> logger)
+{
+    /// <summary>Orders never sent to checkout are cancelled after this long.</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(2);
+
+    public async Task<int> ReconcileAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var cutoff = now - options.Value.ReconcileAfter;
+        var pending = await db.Orders.AsNoTracking()
+            .Where(o => (o.State == OrderState.PendingPayment || o.State == OrderState.AwaitingAsyncPayment) && o.CreatedAt <= cutoff)
+            .Select(o => new { o.Id, o.CreatedAt, o.CheckoutSessionId })
+            .ToListAsync(ct);
+        var applied = 0;
+        foreach (var order in pending.Where(o => o.CheckoutSessionId is not null))
+        {
+            await fulfilment.ApplySessionAsync(await gateway.GetCheckoutSessionAsync(order.CheckoutSessionId!, ct), ct);
+            applied++;
+        }
+        var withoutSession = pending.Where(o => o.CheckoutSessionId is null).ToDictionary(o => o.Id);
+        if (withoutSession.Count > 0)
+        {
+            var since = withoutSession.Values.Min(o => o.CreatedAt).AddMinutes(-1);
+            await foreach (var session in gateway.ListCheckoutSessionsAsync(since, ct))
+            {
+                if (session.OrderId is { } id && withoutSession.Remove(id))
+                {
+                    await fulfilment.ApplySessionAsync(session, ct);
+                    applied++;
+                }
+            }
+            await CancelAbandonedAsync(withoutSession.Values.Where(o => o.CreatedAt <= now - AbandonedAfter).Select(o => o.Id).ToList(), now, ct);
+        }
+        if (applied > 0)
+        {
+            logger.LogInformation("Reconciled {Count} unpaid orders with the payment provider", applied);
+        }
+        return applied;
+    }
+
+    private async Task CancelAbandonedAsync(IReadOnlyList<Guid> orderIds, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var id in orderIds)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var order = await db.Orders.FromSql($"SELECT * FROM orders WHERE id = {id} FOR UPDATE").SingleAsync(ct);
+            if (order.CheckoutSessionId is null && order.Cancel(now))
+            {
+                logger.LogInformation("Order {OrderId} never reached checkout and was cancelled", id);
+            }
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Runtime.CompilerServices;
+using EsimRenewal.Core.Common;
+using EsimRenewal.Core.Payments;
+using Microsoft.Extensions.Options;
+using Stripe;
+using Stripe.Checkout;
+using CheckoutSession = EsimRenewal.Core.Payments.CheckoutSession;
+
+namespace EsimRenewal.Web.Payments;
+
+/// <summary>
+/// <see cref="IPaymentGateway"/> over Stripe.net: hosted Checkout Sessions in payment mode, in yen,
+/// with the line item built from the order (price_data), the order id in metadata and
+/// client_reference_id, and the order's idempotency key.
+/// </summary>
+internal sealed class StripePaymentGateway(IStripeClient stripe, IOptions<PaymentOptions> payments) : IPaymentGateway
+{
+    public const string OrderIdKey = "order_id";
+
+    public async Task<CheckoutSession> CreateCheckoutSessionAsync(CheckoutRequest request, CancellationToken ct = default)
+    {
+        var methods = new List<string> { "card", "alipay", "wechat_pay", "paypay" };
+        if (payments.Value.EnableKonbini)
+        {
+            methods.Add("konbini");
+        }
+        var options = new SessionCreateOptions
+        {
+            Mode = "payment",
+            Currency = "jpy",
+            LineItems =
+            [
+                new SessionLineItemOptions
+                {
+                    Quantity = 1,
+                    PriceData = new SessionLineItemPriceDataOptions
+                    {
+                        Currency = "jpy",
+                        UnitAmount = request.Amount.ToMinorUnits(),
+                        ProductData = new SessionLineItemPriceDataProductDataOptions
+                        {
+                            Name = request.ProductName,
+                            Description = request.ProductDescription,
+                        },
+                    },
+                },
+            ],
+            ClientReferenceId = request.OrderId.ToString(),
+            Metadata = new Dictionary<string, string>
+            {
+                [OrderIdKey] = request.OrderId.ToString(),
+                ["order_number"] = request.OrderNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            CustomerEmail = string.IsNullOrEmpty(request.CustomerEmail) ? null : request.CustomerEmail,
+            Locale = request.Locale,
+            SuccessUrl = request.SuccessUrl,
+            CancelUrl = request.CancelUrl,
+            AllowedPaymentMethodTypes = methods,
+            PaymentMethodOptions = new SessionPaymentMethodOptionsOptions
+            {
+                WechatPay = new SessionPaymentMethodOptionsWechatPayOptions { Client = "web" },
+                Konbini = payments.Value.EnableKonbini
+                    ? new SessionPaymentMethodOptionsKonbiniOptions { ExpiresAfterDays = payments.Value.KonbiniExpiresAfterDays }
+                    : null,
+            },
+        };
+        var session = await new SessionService(stripe).CreateAsync(options, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, ct);
+        return ToCheckoutSession(session);
+    }
+
+    public async Task<CheckoutSession> GetCheckoutSessionAsync(string sessionId, CancellationToken ct = default) =>
+        ToCheckoutSession(await new SessionService(stripe).GetAsync(sessionId, cancellationToken: ct));
+
+    public async IAsyncEnumerable<CheckoutSession> ListCheckoutSessionsAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var options = new SessionListOptions { Limit = 100, Created = new DateRangeOptions { GreaterThanOrEqual = since.UtcDateTime } };
+        await foreach (var session in new SessionService(stripe).ListAutoPagingAsync(options, cancellationToken: ct))
+        {
+            yield return ToCheckoutSession(session);
+        }
+    }
+
+    internal static CheckoutSession ToCheckoutSession(Session session) => new(
+        session.Id,
+        session.Metadata is not null && session.Metadata.TryGetValue(OrderIdKey, out var id) && Guid.TryParse(id, out var orderId) ? orderId : null,
+        session.Url,
+        session.Status switch
+        {
+            "complete" => CheckoutStatus.Complete,
+            "expired" => CheckoutStatus.Expired,
+            _ => CheckoutStatus.Open,
+        },
+        session.PaymentStatus switch
+        {
+            "paid" => CheckoutPaymentStatus.Paid,
+            "no_payment_required" => CheckoutPaymentStatus.NoPaymentRequired,
+            _ => CheckoutPaymentStatus.Unpaid,
+        },
+        Yen.FromMinorUnits(session.AmountTotal ?? 0),
+        session.PaymentIntentId,
+        new DateTimeOffset(DateTime.SpecifyKind(session.Created, DateTimeKind.Utc)),
+        new DateTimeOffset(DateTime.SpecifyKind(session.ExpiresAt, DateTimeKind.Utc)));
+}
