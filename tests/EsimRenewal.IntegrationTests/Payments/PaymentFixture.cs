@@ -1,0 +1,160 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using EsimRenewal.Core.Plans;
+using EsimRenewal.Core.Sims;
+using EsimRenewal.IntegrationTests.Infrastructure;
+using EsimRenewal.IntegrationTests.StripeEmulator;
+using EsimRenewal.StripeEmulator;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EsimRenewal.IntegrationTests.Payments;
+
+/// <summary>The Stripe emulator signing its webhooks with the portal's test secret.</summary>
+public sealed class PortalEmulator : EmulatorFixture
+{
+    protected override void Configure(EmulatorOptions options)
+    {
+        base.Configure(options);
+        options.WebhookSecret = PortalFactory.StripeWebhookSecret;
+    }
+}
+
+/// <summary>The portal on real Kestrel with Stripe.net pointed at the emulator.</summary>
+public sealed class PaymentPortalFactory(TestDatabase database, string stripeApiBase) : PortalFactory(database)
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+    [
+        new("Stripe:ApiBase", stripeApiBase),
+        new("Workers:Enabled", "false"),
+    ];
+}
+
+/// <summary>
+/// A portal and a Stripe emulator talking real HTTP to each other: Stripe.net calls the emulator,
+/// the emulator delivers signed webhooks to the portal's /stripe/webhook.
+/// </summary>
+public sealed class PaymentFixture : IAsyncLifetime
+{
+    public PortalEmulator Emulator { get; } = new();
+    public TestDatabase Database { get; private set; } = null!;
+    public PaymentPortalFactory Portal { get; private set; } = null!;
+    public string PortalUrl { get; private set; } = "";
+    public string WebhookUrl => PortalUrl + "/stripe/webhook";
+
+    public async Task InitializeAsync()
+    {
+        await Emulator.InitializeAsync();
+        Database = await TestDatabase.CreateAsync();
+        Portal = new PaymentPortalFactory(Database, Emulator.BaseUrl);
+        Portal.UseKestrel(0);
+        Portal.StartServer();
+        PortalUrl = Portal.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
+            .Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Portal.DisposeAsync();
+        await Database.DisposeAsync();
+        await Emulator.DisposeAsync();
+    }
+
+    /// <summary>Empties the database and the emulator; webhooks go to the portal unless told otherwise.</summary>
+    public async Task ResetAsync(bool deliverWebhooks = true)
+    {
+        await Database.ResetAsync();
+        (await Emulator.Control.PostAsync("/_emulator/reset", null)).EnsureSuccessStatusCode();
+        await Emulator.ConfigureWebhookAsync(deliverWebhooks ? WebhookUrl : null, PortalFactory.StripeWebhookSecret);
+    }
+
+    public HttpClient NewClient()
+    {
+        var client = Portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri(PortalUrl) });
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        return client;
+    }
+
+    /// <summary>Registers a traveller through the real form; returns the signed-in client and the user id.</summary>
+    public async Task<(HttpClient Client, string UserId)> SignUpAsync(string email)
+    {
+        var client = NewClient();
+        var page = await client.GetDocumentAsync("/account/register");
+        var response = await client.SubmitAsync(page, "[data-testid=register-form]", new Dictionary<string, string>
+        {
+            ["Input.Identifier"] = email,
+            ["Input.Password"] = "correct horse battery",
+            ["Input.ConfirmPassword"] = "correct horse battery",
+        });
+        Assert.True(response.IsRedirect(), $"registration failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        await using var db = Database.NewContext();
+        return (client, await db.Users.Where(u => u.UserName == email).Select(u => u.Id).SingleAsync());
+    }
+
+    /// <summary>A physical SIM of the user's, valid until <paramref name="renewedAt"/> + 30 days (or never activated).</summary>
+    public async Task<Sim> AddPhysicalSimAsync(string userId, string iccidBody, DateTimeOffset? renewedAt)
+    {
+        await using var db = Database.NewContext();
+        var sim = Sim.RegisterPhysical(Iccid.FromBody(iccidBody), SimPin.Hash("1234"), TestData.Epoch);
+        sim.AssignTo(userId);
+        if (renewedAt is { } at)
+        {
+            sim.ApplyRenewal(await db.PlanVersions.SingleAsync(v => v.Plan.Code == "month" && v.IsCurrent), at);
+        }
+        db.Sims.Add(sim);
+        await db.SaveChangesAsync();
+        return sim;
+    }
+
+    public async Task SeedPlansAsync()
+    {
+        await using var db = Database.NewContext();
+        db.Plans.AddRange(
+            TestData.Plan("month", 30, 1980, SimKinds.Both, sortOrder: 1),
+            TestData.Plan("week-esim", 7, 1500, SimKinds.Esim, sortOrder: 2));
+        await db.SaveChangesAsync();
+    }
+
+    public async Task<Guid> PlanVersionIdAsync(string code)
+    {
+        await using var db = Database.NewContext();
+        return await db.PlanVersions.Where(v => v.Plan.Code == code && v.IsCurrent).Select(v => v.Id).SingleAsync();
+    }
+
+    /// <summary>The raw JSON of an event as Stripe's API returns it (what a webhook carries).</summary>
+    public async Task<string> RawEventAsync(string type, string sessionId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/events?type={type}&limit=100");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", EmulatorFixture.ApiKey);
+        using var list = await Emulator.Control.SendAsync(request);
+        var json = System.Text.Json.JsonDocument.Parse(await list.Content.ReadAsStringAsync());
+        var match = json.RootElement.GetProperty("data").EnumerateArray()
+            .Single(e => e.GetProperty("data").GetProperty("object").GetProperty("id").GetString() == sessionId);
+        return match.GetRawText();
+    }
+
+    /// <summary>Signs a payload the way Stripe does: <c>t=…,v1=HMAC-SHA256(secret, "t.payload")</c>.</summary>
+    public static string Sign(string payload, string secret, DateTimeOffset at)
+    {
+        var timestamp = at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{payload}"));
+        return $"t={timestamp},v1={Convert.ToHexStringLower(mac)}";
+    }
+
+    public async Task<HttpResponseMessage> PostWebhookAsync(HttpClient client, string payload, string? signature)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/stripe/webhook")
+        {
+            Content = new StringContent(payload, Encoding.UTF8, "application/json"),
+        };
+        if (signature is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Stripe-Signature", signature);
+        }
+        return await client.SendAsync(request);
+    }
+}

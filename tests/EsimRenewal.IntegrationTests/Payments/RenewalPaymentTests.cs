@@ -1,0 +1,225 @@
+using System.Net;
+using AngleSharp.Html.Dom;
+using EsimRenewal.Core.Common;
+using EsimRenewal.Core.Orders;
+using EsimRenewal.IntegrationTests.Infrastructure;
+using EsimRenewal.IntegrationTests.StripeEmulator;
+using Microsoft.EntityFrameworkCore;
+using Stripe.Checkout;
+
+namespace EsimRenewal.IntegrationTests.Payments;
+
+/// <summary>Renewals paid through the real Stripe.net client against the emulator, end to end over HTTP.</summary>
+public sealed class RenewalPaymentTests(PaymentFixture payments) : IClassFixture<PaymentFixture>, IAsyncLifetime
+{
+    // A SIM renewed on 2026-11-20 with a 30-day plan: valid until 2026-12-20 23:59:59 JST.
+    private static readonly DateTimeOffset RenewedAt = new(2026, 11, 20, 3, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset CurrentExpiry = Jst.EndOfDay(new DateOnly(2026, 12, 20));
+    private static readonly DateTimeOffset ExtendedExpiry = Jst.EndOfDay(new DateOnly(2027, 1, 19));
+
+    public async Task InitializeAsync()
+    {
+        await payments.ResetAsync();
+        await payments.SeedPlansAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private async Task<(HttpClient Client, Guid SimId)> TravellerWithSimAsync()
+    {
+        var (client, userId) = await payments.SignUpAsync("mei@example.com");
+        var sim = await payments.AddPhysicalSimAsync(userId, "898110000000000042", RenewedAt);
+        return (client, sim.Id);
+    }
+
+    private async Task<HttpResponseMessage> SubmitRenewalAsync(HttpClient client, Guid simId)
+    {
+        var page = await client.GetDocumentAsync($"/sims/{simId}/renew");
+        return await client.SubmitAsync(page, "[data-testid=renew-form]", new Dictionary<string, string>
+        {
+            ["Input.PlanVersionId"] = (await payments.PlanVersionIdAsync("month")).ToString(),
+        });
+    }
+
+    private static async Task<HttpResponseMessage> PayByCardAsync(CheckoutPageBrowser browser, string checkoutUrl, string cardNumber)
+    {
+        var (_, page) = await browser.GetAsync(checkoutUrl);
+        var form = (IHtmlFormElement)page.QuerySelector("form#card-form")!;
+        var (response, _) = await browser.SubmitAsync(form, new Dictionary<string, string>
+        {
+            ["card_number"] = cardNumber,
+            ["expiry"] = "12 / 34",
+            ["cvc"] = "123",
+        });
+        return response;
+    }
+
+    private async Task<Order> OrderAsync()
+    {
+        await using var db = payments.Database.NewContext();
+        return await db.Orders.AsNoTracking().SingleAsync();
+    }
+
+    private async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 100 && !await condition(); i++)
+        {
+            await Task.Delay(100);
+        }
+        Assert.True(await condition(), "timed out waiting");
+    }
+
+    [Fact]
+    public async Task The_renewal_page_shows_exactly_what_paying_will_do_before_paying()
+    {
+        var (client, simId) = await TravellerWithSimAsync();
+
+        var page = await client.GetDocumentAsync($"/sims/{simId}/renew");
+
+        var month = page.QuerySelector("[data-plan-code=month] [data-testid=preview]")!.TextContent.Trim();
+        Assert.Equal("Extends from the current expiry 2026-12-20 23:59 JST to 2027-01-19 23:59 JST", month);
+        Assert.Null(page.QuerySelector("[data-plan-code=week-esim]")); // an eSIM-only plan is not offered for a physical SIM
+    }
+
+    [Fact]
+    public async Task A_card_renewal_through_the_emulator_ends_fulfilled_with_the_expiry_extended_once()
+    {
+        var (client, simId) = await TravellerWithSimAsync();
+
+        var start = await SubmitRenewalAsync(client, simId);
+        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        Assert.StartsWith(payments.Emulator.BaseUrl + "/checkout/cs_test_", start.Headers.Location!.ToString());
+
+        using var browser = new CheckoutPageBrowser();
+        var paid = await PayByCardAsync(browser, start.Headers.Location!.ToString(), "4242 4242 4242 4242");
+        Assert.Equal(HttpStatusCode.SeeOther, paid.StatusCode);
+        var successUrl = paid.Headers.Location!.ToString();
+        Assert.StartsWith(payments.PortalUrl + "/orders/", successUrl);
+
+        var orderPage = await client.GetDocumentAsync(successUrl);
+        Assert.Equal("Paid. SIM 8981100000000000428 is now valid until 2027-01-19 23:59 JST.", orderPage.Text("[data-testid=new-expiry]"));
+        Assert.Null(orderPage.QuerySelector("[data-testid=pay]"));
+
+        // The webhook arrives as well; it must not extend the SIM a second time.
+        await WaitForAsync(async () =>
+        {
+            await using var db = payments.Database.NewContext();
+            return await db.ProcessedStripeEvents.AnyAsync();
+        });
+        await using var check = payments.Database.NewContext();
+        var sim = await check.Sims.AsNoTracking().SingleAsync(s => s.Id == simId);
+        var order = await check.Orders.AsNoTracking().SingleAsync();
+        Assert.Equal(OrderState.Fulfilled, order.State);
+        Assert.Equal(ExtendedExpiry, sim.ExpiresAt);
+        Assert.Equal(2, sim.RenewalCount); // the seeded activation and this renewal
+        Assert.Equal(CurrentExpiry, order.PreviousExpiresAt);
+        Assert.Single(await check.OutboxMessages.AsNoTracking().ToListAsync());
+        Assert.Equal(new Yen(1980), order.Amount);
+    }
+
+    [Fact]
+    public async Task A_declined_card_leaves_the_order_unpaid_and_the_sim_unchanged()
+    {
+        var (client, simId) = await TravellerWithSimAsync();
+        var start = await SubmitRenewalAsync(client, simId);
+
+        using var browser = new CheckoutPageBrowser();
+        var declined = await PayByCardAsync(browser, start.Headers.Location!.ToString(), "4000 0000 0000 0002");
+
+        Assert.Equal(HttpStatusCode.OK, declined.StatusCode); // the emulator shows the decline, no redirect
+        var order = await OrderAsync();
+        Assert.Equal(OrderState.PendingPayment, order.State);
+        await using var db = payments.Database.NewContext();
+        var sim = await db.Sims.AsNoTracking().SingleAsync(s => s.Id == simId);
+        Assert.Equal(CurrentExpiry, sim.ExpiresAt);
+        Assert.Equal(1, sim.RenewalCount);
+        var orderPage = await client.GetDocumentAsync($"/orders/{order.Id}?cancelled=true");
+        Assert.NotNull(orderPage.QuerySelector("[data-testid=pay]")); // unpaid: may still pay
+    }
+
+    [Fact]
+    public async Task Yen_reach_stripe_as_whole_yen_at_the_wire()
+    {
+        var (client, simId) = await TravellerWithSimAsync();
+
+        await SubmitRenewalAsync(client, simId);
+
+        var requests = await payments.Emulator.Control.GetStringAsync("/_emulator/requests?path=/v1/checkout/sessions");
+        Assert.Contains("line_items[0][price_data][unit_amount]=1980", Uri.UnescapeDataString(requests));
+        Assert.Contains("line_items[0][price_data][currency]=jpy", Uri.UnescapeDataString(requests));
+        Assert.DoesNotContain("198000", requests);
+        var session = await payments.Emulator.Sessions.GetAsync((await OrderAsync()).CheckoutSessionId);
+        Assert.Equal(1980, session.AmountTotal);
+        Assert.Equal("jpy", session.Currency);
+    }
+
+    [Fact]
+    public async Task The_checkout_session_carries_the_order_and_the_visitors_language()
+    {
+        var (client, simId) = await TravellerWithSimAsync();
+        client.DefaultRequestHeaders.AcceptLanguage.Clear();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("zh-CN");
+
+        await SubmitRenewalAsync(client, simId);
+
+        var order = await OrderAsync();
+        var session = await payments.Emulator.Sessions.GetAsync(order.CheckoutSessionId);
+        Assert.Equal(order.Id.ToString(), session.Metadata["order_id"]);
+        Assert.Equal(order.Id.ToString(), session.ClientReferenceId);
+        Assert.Equal("zh", session.Locale);
+        Assert.Equal("payment", session.Mode);
+        Assert.Equal("mei@example.com", session.CustomerEmail);
+    }
+
+    [Fact]
+    public async Task A_double_submit_of_pay_makes_one_order_and_one_session()
+    {
+        var (client, simId) = await TravellerWithSimAsync();
+        var page = await client.GetDocumentAsync($"/sims/{simId}/renew");
+        var plan = (await payments.PlanVersionIdAsync("month")).ToString();
+        using var barrier = new Barrier(2);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            barrier.SignalAndWait();
+            return await client.SubmitAsync(page, "[data-testid=renew-form]", new Dictionary<string, string> { ["Input.PlanVersionId"] = plan });
+        })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+        Assert.Equal(responses[0].Headers.Location, responses[1].Headers.Location);
+        await using var db = payments.Database.NewContext();
+        Assert.Equal(1, await db.Orders.CountAsync());
+        var sessions = await payments.Emulator.Sessions.ListAsync(new SessionListOptions { Limit = 100 });
+        Assert.Single(sessions.Data);
+    }
+
+    [Fact]
+    public async Task A_renewal_of_someone_elses_sim_is_not_found_and_creates_nothing()
+    {
+        var (_, simId) = await TravellerWithSimAsync();
+        var (stranger, _) = await payments.SignUpAsync("stranger@example.com");
+
+        var page = await stranger.GetAsync($"/sims/{simId}/renew");
+
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        await using var db = payments.Database.NewContext();
+        Assert.False(await db.Orders.AnyAsync());
+    }
+
+    [Fact]
+    public async Task A_forged_plan_id_in_the_form_gets_a_message_and_no_order()
+    {
+        var (client, simId) = await TravellerWithSimAsync();
+        var page = await client.GetDocumentAsync($"/sims/{simId}/renew");
+
+        var response = await client.SubmitAsync(page, "[data-testid=renew-form]", new Dictionary<string, string>
+        {
+            ["Input.PlanVersionId"] = (await payments.PlanVersionIdAsync("week-esim")).ToString(), // eSIM only
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("That plan is not available for this SIM any more; please choose another.", (await HtmlForms.ParseAsync(response)).Errors());
+        await using var db = payments.Database.NewContext();
+        Assert.False(await db.Orders.AnyAsync());
+    }
+}
