@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace EsimRenewal.Core.Common;
 
 /// <summary>Japan Standard Time: times are stored as UTC and shown in JST (Asia/Tokyo).</summary>
@@ -19,5 +21,6 @@ public static class Jst
     }
 
     /// <summary>"2026-12-03 23:59 JST": the form used on renewal previews, receipts and emails.</summary>
-    public static string Format(DateTimeOffset instant) => ToJst(instant).ToString("yyyy-MM-dd HH:mm") + " JST";
+    public static string Format(DateTimeOffset instant) =>
+        ToJst(instant).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " JST";
 }
