@@ -133,7 +133,7 @@ public sealed class FulfilmentService(
         }
         else
         {
-            sim = await db.Sims.FromSql($"SELECT * FROM sims WHERE id = {order.SimId} FOR UPDATE").SingleAsync(ct);
+            sim = await db.Sims.FromSql($"SELECT *, xmin FROM sims WHERE id = {order.SimId} FOR UPDATE").SingleAsync(ct);
         }
         var outcome = sim.ApplyRenewal(plan, now);
         order.MarkFulfilled(outcome, now);
@@ -145,11 +145,11 @@ public sealed class FulfilmentService(
     {
         if (orderId is { } id)
         {
-            return await db.Orders.FromSql($"SELECT * FROM orders WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(ct);
+            return await db.Orders.FromSql($"SELECT *, xmin FROM orders WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(ct);
         }
         if (paymentIntentId is not null)
         {
-            return await db.Orders.FromSql($"SELECT * FROM orders WHERE payment_intent_id = {paymentIntentId} FOR UPDATE").FirstOrDefaultAsync(ct);
+            return await db.Orders.FromSql($"SELECT *, xmin FROM orders WHERE payment_intent_id = {paymentIntentId} FOR UPDATE").FirstOrDefaultAsync(ct);
         }
         return null;
     }

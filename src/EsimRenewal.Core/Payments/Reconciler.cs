@@ -56,7 +56,7 @@ public sealed class Reconciler(EsimDbContext db, IPaymentGateway gateway, Fulfil
         foreach (var id in orderIds)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var order = await db.Orders.FromSql($"SELECT * FROM orders WHERE id = {id} FOR UPDATE").SingleAsync(ct);
+            var order = await db.Orders.FromSql($"SELECT *, xmin FROM orders WHERE id = {id} FOR UPDATE").SingleAsync(ct);
             if (order.CheckoutSessionId is null && order.Cancel(now))
             {
                 logger.LogInformation("Order {OrderId} never reached checkout and was cancelled", id);

@@ -8,7 +8,6 @@ using EsimRenewal.IntegrationTests.StripeEmulator;
 using EsimRenewal.StripeEmulator;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -74,7 +73,11 @@ public sealed class PaymentFixture : IAsyncLifetime
 
     public HttpClient NewClient()
     {
-        var client = Portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri(PortalUrl) });
+        // A real HTTP client with its own cookies, not following redirects (checkout is another site).
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new System.Net.CookieContainer() })
+        {
+            BaseAddress = new Uri(PortalUrl),
+        };
         client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
         return client;
     }

@@ -97,7 +97,7 @@ public sealed class RenewalPaymentTests(PaymentFixture payments) : IClassFixture
         Assert.StartsWith(payments.PortalUrl + "/orders/", successUrl);
 
         var orderPage = await client.GetDocumentAsync(successUrl);
-        Assert.Equal("Paid. SIM 8981100000000000428 is now valid until 2027-01-19 23:59 JST.", orderPage.Text("[data-testid=new-expiry]"));
+        Assert.Equal("Paid. SIM 8981100000000000424 is now valid until 2027-01-19 23:59 JST.", orderPage.Text("[data-testid=new-expiry]"));
         Assert.Null(orderPage.QuerySelector("[data-testid=pay]"));
 
         // The webhook arrives as well; it must not extend the SIM a second time.
@@ -126,7 +126,7 @@ public sealed class RenewalPaymentTests(PaymentFixture payments) : IClassFixture
         using var browser = new CheckoutPageBrowser();
         var declined = await PayByCardAsync(browser, start.Headers.Location!.ToString(), "4000 0000 0000 0002");
 
-        Assert.Equal(HttpStatusCode.OK, declined.StatusCode); // the emulator shows the decline, no redirect
+        Assert.Equal(HttpStatusCode.PaymentRequired, declined.StatusCode); // the emulator shows the decline, no redirect
         var order = await OrderAsync();
         Assert.Equal(OrderState.PendingPayment, order.State);
         await using var db = payments.Database.NewContext();
