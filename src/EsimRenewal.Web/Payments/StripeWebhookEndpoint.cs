@@ -29,14 +29,21 @@ public static class StripeWebhookEndpoint
         {
             json = await reader.ReadToEndAsync(ct);
         }
+        var signature = request.Headers["Stripe-Signature"].ToString();
+        if (string.IsNullOrEmpty(signature))
+        {
+            logger.LogWarning("Rejected a webhook without a Stripe-Signature header");
+            return Results.BadRequest();
+        }
         Event stripeEvent;
         try
         {
-            stripeEvent = EventUtility.ConstructEvent(json, request.Headers["Stripe-Signature"], options.Value.WebhookSecret);
+            stripeEvent = EventUtility.ConstructEvent(json, signature, options.Value.WebhookSecret);
         }
-        catch (StripeException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning("Rejected a webhook that failed verification: {Reason}", ex.Message);
+            // A bad signature, a stale timestamp, another API version, or a body that is not an event.
+            logger.LogWarning("Rejected a webhook that failed verification: {Reason}", ex.GetType().Name + ": " + ex.Message);
             return Results.BadRequest();
         }
         if (ToPaymentEvent(stripeEvent) is not { } paymentEvent)
