@@ -16,6 +16,8 @@ public sealed class Reconciler(EsimDbContext db, IPaymentGateway gateway, Fulfil
     /// <summary>Orders never sent to checkout are cancelled after this long.</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(2);
 
+    private static readonly TimeSpan ClockSkewMargin = TimeSpan.FromHours(1);
+
     public async Task<int> ReconcileAsync(CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
@@ -33,7 +35,8 @@ public sealed class Reconciler(EsimDbContext db, IPaymentGateway gateway, Fulfil
         var withoutSession = pending.Where(o => o.CheckoutSessionId is null).ToDictionary(o => o.Id);
         if (withoutSession.Count > 0)
         {
-            var since = withoutSession.Values.Min(o => o.CreatedAt).AddMinutes(-1);
+            // A generous margin: the provider's clock and ours need not agree to the second.
+            var since = withoutSession.Values.Min(o => o.CreatedAt) - ClockSkewMargin;
             await foreach (var session in gateway.ListCheckoutSessionsAsync(since, ct))
             {
                 if (session.OrderId is { } id && withoutSession.Remove(id))

@@ -12,9 +12,11 @@ namespace EsimRenewal.IntegrationTests.Infrastructure;
 /// The real portal (Program.cs) over a real PostgreSQL database. Environment "Testing": no demo data,
 /// the production error pages. The clock is a <see cref="FakeTimeProvider"/> the test controls.
 /// </summary>
-public class PortalFactory(TestDatabase database) : WebApplicationFactory<Program>
+public class PortalFactory(TestDatabase database, DateTimeOffset? startTime = null) : WebApplicationFactory<Program>
 {
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 12, 1, 3, 0, 0, TimeSpan.Zero));
+    public static readonly DateTimeOffset DefaultStartTime = new(2026, 12, 1, 3, 0, 0, TimeSpan.Zero);
+
+    public FakeTimeProvider Clock { get; } = new(startTime ?? DefaultStartTime);
 
     /// <summary>Every log event the portal writes, for tests that prove secrets never reach a log.</summary>
     public CapturingSink Logs { get; } = new();

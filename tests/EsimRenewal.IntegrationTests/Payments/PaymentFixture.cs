@@ -24,7 +24,8 @@ public sealed class PortalEmulator : EmulatorFixture
 }
 
 /// <summary>The portal on real Kestrel with Stripe.net pointed at the emulator.</summary>
-public sealed class PaymentPortalFactory(TestDatabase database, string stripeApiBase) : PortalFactory(database)
+/// <remarks>The emulator stamps sessions with the real time, so the portal's clock starts there too.</remarks>
+public sealed class PaymentPortalFactory(TestDatabase database, string stripeApiBase) : PortalFactory(database, DateTimeOffset.UtcNow)
 {
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [

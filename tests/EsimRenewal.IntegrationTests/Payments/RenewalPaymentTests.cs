@@ -12,10 +12,10 @@ namespace EsimRenewal.IntegrationTests.Payments;
 /// <summary>Renewals paid through the real Stripe.net client against the emulator, end to end over HTTP.</summary>
 public sealed class RenewalPaymentTests(PaymentFixture payments) : IClassFixture<PaymentFixture>, IAsyncLifetime
 {
-    // A SIM renewed on 2026-11-20 with a 30-day plan: valid until 2026-12-20 23:59:59 JST.
-    private static readonly DateTimeOffset RenewedAt = new(2026, 11, 20, 3, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset CurrentExpiry = Jst.EndOfDay(new DateOnly(2026, 12, 20));
-    private static readonly DateTimeOffset ExtendedExpiry = Jst.EndOfDay(new DateOnly(2027, 1, 19));
+    // A SIM renewed six days ago with a 30-day plan: valid for 24 more days, then extended by 30.
+    private DateTimeOffset RenewedAt => payments.Portal.Clock.GetUtcNow().AddDays(-6);
+    private DateTimeOffset CurrentExpiry => Jst.EndOfDay(RenewedAt.AddDays(30));
+    private DateTimeOffset ExtendedExpiry => Jst.EndOfDay(CurrentExpiry.AddDays(30));
 
     public async Task InitializeAsync()
     {
@@ -77,7 +77,7 @@ public sealed class RenewalPaymentTests(PaymentFixture payments) : IClassFixture
         var page = await client.GetDocumentAsync($"/sims/{simId}/renew");
 
         var month = page.QuerySelector("[data-plan-code=month] [data-testid=preview]")!.TextContent.Trim();
-        Assert.Equal("Extends from the current expiry 2026-12-20 23:59 JST to 2027-01-19 23:59 JST", month);
+        Assert.Equal($"Extends from the current expiry {Jst.Format(CurrentExpiry)} to {Jst.Format(ExtendedExpiry)}", month);
         Assert.Null(page.QuerySelector("[data-plan-code=week-esim]")); // an eSIM-only plan is not offered for a physical SIM
     }
 
@@ -97,7 +97,7 @@ public sealed class RenewalPaymentTests(PaymentFixture payments) : IClassFixture
         Assert.StartsWith(payments.PortalUrl + "/orders/", successUrl);
 
         var orderPage = await client.GetDocumentAsync(successUrl);
-        Assert.Equal("Paid. SIM 8981100000000000424 is now valid until 2027-01-19 23:59 JST.", orderPage.Text("[data-testid=new-expiry]"));
+        Assert.Equal($"Paid. SIM 8981100000000000424 is now valid until {Jst.Format(ExtendedExpiry)}.", orderPage.Text("[data-testid=new-expiry]"));
         Assert.Null(orderPage.QuerySelector("[data-testid=pay]"));
 
         // The webhook arrives as well; it must not extend the SIM a second time.

@@ -12,7 +12,7 @@ namespace EsimRenewal.IntegrationTests.Payments;
 /// </summary>
 public sealed class WebhookTests(PaymentFixture payments) : IClassFixture<PaymentFixture>, IAsyncLifetime
 {
-    private static readonly DateTimeOffset RenewedAt = new(2026, 11, 20, 3, 0, 0, TimeSpan.Zero);
+    private DateTimeOffset RenewedAt => payments.Portal.Clock.GetUtcNow().AddDays(-6);
 
     public async Task InitializeAsync()
     {
