@@ -114,6 +114,25 @@ public sealed class PaymentFixture : IAsyncLifetime
         return sim;
     }
 
+    /// <summary>
+    /// A traveller with a physical SIM renewed six days ago, who has submitted the renewal form for
+    /// the 30-day plan: one pending order whose checkout session exists at the emulator.
+    /// </summary>
+    public async Task<(Guid SimId, Guid OrderId, string SessionId)> PendingRenewalAsync()
+    {
+        var (client, userId) = await SignUpAsync("mei@example.com");
+        var sim = await AddPhysicalSimAsync(userId, "898110000000000042", Portal.Clock.GetUtcNow().AddDays(-6));
+        var page = await client.GetDocumentAsync($"/sims/{sim.Id}/renew");
+        var response = await client.SubmitAsync(page, "[data-testid=renew-form]", new Dictionary<string, string>
+        {
+            ["Input.PlanVersionId"] = (await PlanVersionIdAsync("month")).ToString(),
+        });
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        await using var db = Database.NewContext();
+        var order = await db.Orders.AsNoTracking().SingleAsync();
+        return (sim.Id, order.Id, order.CheckoutSessionId!);
+    }
+
     public async Task SeedPlansAsync()
     {
         await using var db = Database.NewContext();

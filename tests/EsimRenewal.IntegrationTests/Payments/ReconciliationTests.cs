@@ -9,8 +9,6 @@ namespace EsimRenewal.IntegrationTests.Payments;
 /// <summary>Webhooks that never arrive: the reconciliation job asks Stripe and settles the order.</summary>
 public sealed class ReconciliationTests(PaymentFixture payments) : IClassFixture<PaymentFixture>, IAsyncLifetime
 {
-    private DateTimeOffset RenewedAt => payments.Portal.Clock.GetUtcNow().AddDays(-6);
-
     public async Task InitializeAsync()
     {
         await payments.ResetAsync(deliverWebhooks: false);
@@ -21,15 +19,8 @@ public sealed class ReconciliationTests(PaymentFixture payments) : IClassFixture
 
     private async Task<(Guid SimId, string SessionId)> PendingOrderAsync()
     {
-        var (client, userId) = await payments.SignUpAsync("mei@example.com");
-        var sim = await payments.AddPhysicalSimAsync(userId, "898110000000000042", RenewedAt);
-        var page = await client.GetDocumentAsync($"/sims/{sim.Id}/renew");
-        await client.SubmitAsync(page, "[data-testid=renew-form]", new Dictionary<string, string>
-        {
-            ["Input.PlanVersionId"] = (await payments.PlanVersionIdAsync("month")).ToString(),
-        });
-        await using var db = payments.Database.NewContext();
-        return (sim.Id, (await db.Orders.AsNoTracking().SingleAsync()).CheckoutSessionId!);
+        var (simId, _, sessionId) = await payments.PendingRenewalAsync();
+        return (simId, sessionId);
     }
 
     private async Task<int> ReconcileAsync()

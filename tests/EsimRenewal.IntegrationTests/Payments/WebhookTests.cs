@@ -12,8 +12,6 @@ namespace EsimRenewal.IntegrationTests.Payments;
 /// </summary>
 public sealed class WebhookTests(PaymentFixture payments) : IClassFixture<PaymentFixture>, IAsyncLifetime
 {
-    private DateTimeOffset RenewedAt => payments.Portal.Clock.GetUtcNow().AddDays(-6);
-
     public async Task InitializeAsync()
     {
         await payments.ResetAsync(deliverWebhooks: false);
@@ -22,21 +20,7 @@ public sealed class WebhookTests(PaymentFixture payments) : IClassFixture<Paymen
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>A traveller with a SIM and an order whose checkout session exists at the emulator.</summary>
-    private async Task<(Guid SimId, Guid OrderId, string SessionId)> PendingOrderAsync()
-    {
-        var (client, userId) = await payments.SignUpAsync("mei@example.com");
-        var sim = await payments.AddPhysicalSimAsync(userId, "898110000000000042", RenewedAt);
-        var page = await client.GetDocumentAsync($"/sims/{sim.Id}/renew");
-        var response = await client.SubmitAsync(page, "[data-testid=renew-form]", new Dictionary<string, string>
-        {
-            ["Input.PlanVersionId"] = (await payments.PlanVersionIdAsync("month")).ToString(),
-        });
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        await using var db = payments.Database.NewContext();
-        var order = await db.Orders.AsNoTracking().SingleAsync();
-        return (sim.Id, order.Id, order.CheckoutSessionId!);
-    }
+    private Task<(Guid SimId, Guid OrderId, string SessionId)> PendingOrderAsync() => payments.PendingRenewalAsync();
 
     private async Task<(OrderState State, int Renewals, int Outbox, int Events)> SnapshotAsync(Guid simId)
     {

@@ -27,9 +27,7 @@ public sealed class LoginModel(AccountService accounts, IValidator<LoginModel.In
     {
         public Validator(IStringLocalizer<SharedResource> t)
         {
-            RuleFor(x => x.Identifier)
-                .NotEmpty().WithMessage(t["Account.IdentifierRequired"])
-                .Must(i => SignInIdentifier.TryParse(i, out _)).WithMessage(t["Account.IdentifierInvalid"]);
+            RuleFor(x => x.Identifier).SignInIdentifier(t);
             RuleFor(x => x.Password)
                 .NotEmpty().WithMessage(t["Account.PasswordRequired"])
                 .MaximumLength(AccountRules.MaxPasswordLength).WithMessage(t["Account.SignInFailed"]);

@@ -29,9 +29,7 @@ public sealed class RegisterModel(AccountService accounts, IValidator<RegisterMo
     {
         public Validator(IStringLocalizer<SharedResource> t)
         {
-            RuleFor(x => x.Identifier)
-                .NotEmpty().WithMessage(t["Account.IdentifierRequired"])
-                .Must(i => SignInIdentifier.TryParse(i, out _)).WithMessage(t["Account.IdentifierInvalid"]);
+            RuleFor(x => x.Identifier).SignInIdentifier(t);
             RuleFor(x => x.Password)
                 .NotEmpty().WithMessage(t["Account.PasswordRequired"])
                 .Length(AccountRules.MinPasswordLength, AccountRules.MaxPasswordLength)
