@@ -138,6 +138,37 @@ public sealed class RenewalPaymentTests(PaymentFixture payments) : IClassFixture
     }
 
     [Fact]
+    public async Task A_konbini_order_page_shows_the_payment_deadline_and_offers_no_second_payment()
+    {
+        var (client, simId) = await TravellerWithSimAsync();
+        await SubmitRenewalAsync(client, simId);
+        var order = await OrderAsync();
+        await payments.Emulator.PaySuccessfullyAsync(order.CheckoutSessionId!, "konbini");
+
+        var page = await client.GetDocumentAsync($"/orders/{order.Id}?session_id={order.CheckoutSessionId}");
+
+        var deadline = Jst.Format(Jst.EndOfDay(payments.Portal.Clock.GetUtcNow().AddDays(3)));
+        Assert.Equal($"Awaiting your convenience-store payment until {deadline}.", page.Text("[data-testid=order-status] p"));
+        Assert.Contains("not 7-Eleven", page.Text("[data-testid=order-status]"));
+        Assert.Null(page.QuerySelector("[data-testid=pay]"));
+        Assert.Equal(OrderState.AwaitingAsyncPayment, (await OrderAsync()).State);
+    }
+
+    [Fact]
+    public async Task Returning_from_checkout_before_the_payment_settles_shows_processing_and_refreshes()
+    {
+        var (client, simId) = await TravellerWithSimAsync();
+        await SubmitRenewalAsync(client, simId);
+        var order = await OrderAsync();
+
+        var page = await client.GetDocumentAsync($"/orders/{order.Id}?session_id={order.CheckoutSessionId}");
+
+        Assert.Equal("Confirming your payment… this page refreshes by itself.", page.Text("[data-testid=order-status] p"));
+        Assert.Equal("3", page.QuerySelector("meta[http-equiv=refresh]")!.GetAttribute("content"));
+        Assert.Null(page.QuerySelector("[data-testid=pay]"));
+    }
+
+    [Fact]
     public async Task Yen_reach_stripe_as_whole_yen_at_the_wire()
     {
         var (client, simId) = await TravellerWithSimAsync();
