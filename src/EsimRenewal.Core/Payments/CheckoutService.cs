@@ -132,13 +132,14 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, T
                 : new CheckoutStart(CheckoutStartStatus.ShowOrder, order.Id);
         }
         var (success, cancel) = request.ReturnUrls(order.Id);
-        var plan = order.PlanVersion;
+        var plan = order.PlanVersion.Plan;
+        var culture = System.Globalization.CultureInfo.GetCultureInfo(order.Culture);
         var created = await gateway.CreateCheckoutSessionAsync(new CheckoutRequest(
             order.Id,
             order.Number,
             "checkout:" + order.Id.ToString("N"),
-            plan.Plan.Name.For(System.Globalization.CultureInfo.GetCultureInfo(order.Culture)),
-            order.Kind == OrderKind.NewEsim ? "eSIM" : "Renewal",
+            plan.Name.For(culture),
+            plan.Description.For(culture),
             order.Amount,
             order.Email,
             request.StripeLocale,
