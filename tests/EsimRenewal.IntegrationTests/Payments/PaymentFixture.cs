@@ -149,14 +149,14 @@ public sealed class PaymentFixture : IAsyncLifetime
     }
 
     /// <summary>The raw JSON of an event as Stripe's API returns it (what a webhook carries).</summary>
-    public async Task<string> RawEventAsync(string type, string sessionId)
+    public async Task<string> RawEventAsync(string type, string objectId, string matchProperty = "id")
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/events?type={type}&limit=100");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", EmulatorFixture.ApiKey);
         using var list = await Emulator.Control.SendAsync(request);
         var json = System.Text.Json.JsonDocument.Parse(await list.Content.ReadAsStringAsync());
         var match = json.RootElement.GetProperty("data").EnumerateArray()
-            .Single(e => e.GetProperty("data").GetProperty("object").GetProperty("id").GetString() == sessionId);
+            .Single(e => e.GetProperty("data").GetProperty("object").GetProperty(matchProperty).GetString() == objectId);
         return match.GetRawText();
     }
 

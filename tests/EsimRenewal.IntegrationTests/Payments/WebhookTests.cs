@@ -187,6 +187,22 @@ public sealed class WebhookTests(PaymentFixture payments) : IClassFixture<Paymen
         await payments.Emulator.SetDeliveryAsync(hold: false);
     }
 
+    [Fact]
+    public async Task A_full_refund_marks_the_paid_order_refunded()
+    {
+        var (simId, _, sessionId) = await PendingOrderAsync();
+        await payments.Emulator.PaySuccessfullyAsync(sessionId);
+        var client = payments.NewClient();
+        await PostSignedAsync(client, await payments.RawEventAsync("checkout.session.completed", sessionId));
+        var paymentIntent = (await payments.Emulator.Sessions.GetAsync(sessionId)).PaymentIntentId;
+        await payments.Emulator.Refunds.CreateAsync(new Stripe.RefundCreateOptions { PaymentIntent = paymentIntent });
+
+        var refunded = await payments.RawEventAsync("charge.refunded", paymentIntent, "payment_intent");
+        Assert.Equal(HttpStatusCode.OK, (await PostSignedAsync(client, refunded)).StatusCode);
+
+        Assert.Equal(OrderState.Refunded, (await SnapshotAsync(simId)).State);
+    }
+
     public static TheoryData<string> Forgeries => ["unsigned", "wrong secret", "tampered body", "stale", "garbage signature", "not json"];
 
     [Theory]
