@@ -318,7 +318,8 @@ public sealed class VoucherBatchService(
         var now = clock.GetUtcNow();
         var plan = await db.PlanVersions.SingleAsync(v => v.Id == planVersionId, ct);
         var batch = VoucherBatch.Create(plan, channel, codes.Count, expiresAt, createdBy, now);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Joins the caller's transaction when there is one (the start-up seeder holds an advisory lock in one).
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         db.VoucherBatches.Add(batch);
         await db.SaveChangesAsync(ct); // assigns the batch number the serials are made of
         await WriteVouchersAsync(batch, 0, codes.Count, i => codes[i], exported: null, ct);
@@ -332,8 +333,35 @@ public sealed class VoucherBatchService(
         AuditLog.Record(db, actor, "voucher-batch.seeded", nameof(VoucherBatch), batch.Id.ToString(), null,
             new { batch.Number, batch.Quantity, batch.State }, now);
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
         return batch.Id;
+    }
+
+    /// <summary>The demo batch (see <see cref="DemoVouchers"/>), once; only called when demo data is on.</summary>
+    public async Task SeedDemoBatchAsync(Actor creator, CancellationToken ct = default)
+    {
+        var firstHash = hasher.Hash(DemoVouchers.Codes[0]);
+        if (await db.Vouchers.AnyAsync(v => v.CodeHash == firstHash, ct))
+        {
+            return;
+        }
+        var plan = await db.PlanVersions.Where(v => v.Plan.Code == DemoVouchers.PlanCode && v.IsCurrent).Select(v => v.Id).SingleAsync(ct);
+        var expiresAt = Jst.EndOfDay(clock.GetUtcNow().AddYears(1));
+        await SeedAsync(plan, DemoVouchers.Channel, expiresAt, DemoVouchers.Codes, activate: true, creator, ct);
+    }
+
+    /// <summary>Which of the given codes are still redeemable, with their serials (for printing demo codes).</summary>
+    public async Task<IReadOnlyList<ExportedCode>> StillRedeemableAsync(IReadOnlyList<VoucherCode> codes, CancellationToken ct = default)
+    {
+        var byHash = codes.ToDictionary(c => Convert.ToHexString(hasher.Hash(c)));
+        var hashes = codes.Select(hasher.Hash).ToList();
+        var now = clock.GetUtcNow();
+        var rows = await db.Vouchers.AsNoTracking().Where(v => hashes.Contains(v.CodeHash)).Where(Voucher.RedeemableAt(now))
+            .OrderBy(v => v.Serial).Select(v => new { v.Serial, v.CodeHash }).ToListAsync(ct);
+        return rows.Select(r => new ExportedCode(r.Serial, byHash[Convert.ToHexString(r.CodeHash)])).ToList();
     }
 
     private async Task<VoucherBatch?> LockBatchAsync(Guid batchId, CancellationToken ct) =>

@@ -5,6 +5,7 @@ using EsimRenewal.Core.Sims;
 using EsimRenewal.Web.Accounts;
 using EsimRenewal.Web.Infrastructure.Localization;
 using EsimRenewal.Web.Seeding;
+using EsimRenewal.Web.Vouchers;
 using FluentValidation;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -110,6 +111,7 @@ public static class HostingExtensions
         builder.Services.AddScoped<CatalogService>();
         builder.Services.AddScoped<SimService>();
         builder.Services.AddScoped<AccountService>();
+        builder.AddEsimVouchers();
     }
 
     /// <summary>Applies migrations and seeds, each only when configured (on in development and compose).</summary>

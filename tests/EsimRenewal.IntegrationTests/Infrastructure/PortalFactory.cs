@@ -21,6 +21,9 @@ public class PortalFactory(TestDatabase database) : WebApplicationFactory<Progra
 
     public TestDatabase Database => database;
 
+    /// <summary>The voucher hashing secret of every test host (test-only; base64 of 32 bytes).</summary>
+    public const string TestVoucherKey = "dGVzdC1vbmx5IHZvdWNoZXIga2V5IC0gbm90IGEgc2VjcmV0IQ==";
+
     /// <summary>Extra settings a test class needs (e.g. Stripe emulator addresses).</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
 
@@ -30,6 +33,7 @@ public class PortalFactory(TestDatabase database) : WebApplicationFactory<Progra
         builder.UseSetting("ConnectionStrings:" + EsimDatabase.ConnectionStringName, database.ConnectionString);
         builder.UseSetting("Database:MigrateOnStartup", "false");
         builder.UseSetting("Seed:DemoData", "false");
+        builder.UseSetting("Vouchers:CodeHashKey", TestVoucherKey);
         foreach (var (key, value) in Settings())
         {
             builder.UseSetting(key, value);
