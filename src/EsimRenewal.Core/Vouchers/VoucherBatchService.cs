@@ -278,7 +278,7 @@ public sealed class VoucherBatchService(
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // The row lock orders this against a concurrent redemption's conditional update.
-        var voucher = (await db.Vouchers.FromSql($"SELECT * FROM vouchers WHERE serial = {serial} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
+        var voucher = (await db.Vouchers.FromSql($"SELECT *, xmin FROM vouchers WHERE serial = {serial} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
         if (voucher is null)
         {
             return BatchRefusal.NotFound;

@@ -191,7 +191,7 @@ public sealed class VoucherRedemptionService(
         }
 
         // Lock the SIM too: another voucher or a paid renewal of the same SIM waits, then sees this renewal.
-        var sim = (await db.Sims.FromSql($"SELECT * FROM sims WHERE id = {target.Value.Id} FOR UPDATE").ToListAsync(ct)).Single();
+        var sim = (await db.Sims.FromSql($"SELECT *, xmin FROM sims WHERE id = {target.Value.Id} FOR UPDATE").ToListAsync(ct)).Single();
         var owner = sim.OwnerId is null ? null : await db.Users.AsNoTracking()
             .Where(u => u.Id == sim.OwnerId)
             .Select(u => new { u.Email, u.PreferredCulture })
