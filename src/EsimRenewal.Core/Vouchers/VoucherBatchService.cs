@@ -239,7 +239,7 @@ public sealed class VoucherBatchService(
         var activated = await db.Vouchers.Where(v => v.BatchId == batch.Id && v.State == VoucherState.Issued)
             .ExecuteUpdateAsync(s => s.SetProperty(v => v.State, VoucherState.Active), ct);
         AuditLog.Record(db, actor, "voucher-batch.activated", nameof(VoucherBatch), batch.Id.ToString(),
-            new { state = VoucherBatchState.Issued }, new { state = batch.State, vouchers = activated }, now);
+            new { state = nameof(VoucherBatchState.Issued) }, new { state = batch.State.ToString(), vouchers = activated }, now);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Voucher batch {BatchId} activated: {Count} vouchers by {ActorId}", batch.Id, activated, actor.UserId);
@@ -266,7 +266,7 @@ public sealed class VoucherBatchService(
             .ExecuteUpdateAsync(s => s.SetProperty(v => v.State, VoucherState.Void).SetProperty(v => v.VoidedAt, now), ct);
         await ExportChunks.Where(c => c.BatchId == batch.Id).ExecuteDeleteAsync(ct);
         AuditLog.Record(db, actor, "voucher-batch.voided", nameof(VoucherBatch), batch.Id.ToString(),
-            new { state = before }, new { state = batch.State, vouchers = voided }, now);
+            new { state = before.ToString() }, new { state = batch.State.ToString(), vouchers = voided }, now);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Voucher batch {BatchId} voided: {Count} vouchers by {ActorId}", batch.Id, voided, actor.UserId);
@@ -289,7 +289,7 @@ public sealed class VoucherBatchService(
             return before == VoucherState.Redeemed ? BatchRefusal.VoucherAlreadyRedeemed : BatchRefusal.VoucherAlreadyVoid;
         }
         AuditLog.Record(db, actor, "voucher.voided", nameof(Voucher), voucher.Id.ToString(),
-            new { state = before, voucher.Serial }, new { state = voucher.State, voucher.Serial }, clock.GetUtcNow());
+            new { state = before.ToString(), voucher.Serial }, new { state = voucher.State.ToString(), voucher.Serial }, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Voucher {VoucherId} (serial {Serial}) voided by {ActorId}", voucher.Id, voucher.Serial, actor.UserId);
@@ -331,7 +331,7 @@ public sealed class VoucherBatchService(
             await db.Vouchers.Where(v => v.BatchId == batch.Id).ExecuteUpdateAsync(s => s.SetProperty(v => v.State, VoucherState.Active), ct);
         }
         AuditLog.Record(db, actor, "voucher-batch.seeded", nameof(VoucherBatch), batch.Id.ToString(), null,
-            new { batch.Number, batch.Quantity, batch.State }, now);
+            new { batch.Number, batch.Quantity, state = batch.State.ToString() }, now);
         await db.SaveChangesAsync(ct);
         if (transaction is not null)
         {

@@ -19,6 +19,9 @@ public sealed class VoucherOptions
     /// <summary>How long a subject stays locked once it reaches <see cref="MaxFailures"/>.</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Whether this instance runs the background generation worker (tests switch it off to step it by hand).</summary>
+    public bool GenerateInBackground { get; set; } = true;
+
     /// <summary>Vouchers written per transaction while generating a batch.</summary>
     public int GenerationChunkSize { get; set; } = 5_000;
 

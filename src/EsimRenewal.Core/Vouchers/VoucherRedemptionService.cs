@@ -204,8 +204,8 @@ public sealed class VoucherRedemptionService(
         db.VoucherRedemptions.Add(redemption);
         db.OutboxMessages.Add(CarrierOutbox.ValidityChanged(redemption.Id.ToString(), sim, now));
         AuditLog.Record(db, redeemer.Actor, "voucher.redeemed", nameof(Voucher), voucher.Id.ToString(),
-            new { state = VoucherState.Active, voucher.Serial, simExpiresAt = outcome.PreviousExpiresAt },
-            new { state = VoucherState.Redeemed, voucher.Serial, simId = sim.Id, orderId = order.Id, redemptionId = redemption.Id, channel = redeemer.Channel, simExpiresAt = outcome.NewExpiresAt },
+            new { state = nameof(VoucherState.Active), voucher.Serial, simExpiresAt = outcome.PreviousExpiresAt },
+            new { state = nameof(VoucherState.Redeemed), voucher.Serial, simId = sim.Id, orderId = order.Id, redemptionId = redemption.Id, channel = redeemer.Channel.ToString(), simExpiresAt = outcome.NewExpiresAt },
             now);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);

@@ -1,4 +1,5 @@
 using EsimRenewal.Core.Vouchers;
+using Microsoft.Extensions.Options;
 
 namespace EsimRenewal.Web.Vouchers;
 
@@ -7,13 +8,17 @@ namespace EsimRenewal.Web.Vouchers;
 /// 100,000 never holds up a request and the admin's page can show progress. Every instance runs one;
 /// the chunks are claimed with FOR UPDATE SKIP LOCKED, so they share the work and never collide.
 /// </summary>
-public sealed class VoucherGenerationWorker(IServiceScopeFactory scopes, ILogger<VoucherGenerationWorker> logger) : BackgroundService
+public sealed class VoucherGenerationWorker(IServiceScopeFactory scopes, IOptions<VoucherOptions> options, ILogger<VoucherGenerationWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan IdleDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ErrorDelay = TimeSpan.FromSeconds(10);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.GenerateInBackground)
+        {
+            return;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             var delay = IdleDelay;
