@@ -21,7 +21,7 @@ public class PortalFactory(TestDatabase database) : WebApplicationFactory<Progra
 
     public TestDatabase Database => database;
 
-    /// <summary>The voucher hashing secret of every test host (test-only; base64 of 32 bytes).</summary>
+    /// <summary>The voucher hashing secret of every test host (test-only; base64 of 37 bytes, at least 32 are required).</summary>
     public const string TestVoucherKey = "dGVzdC1vbmx5IHZvdWNoZXIga2V5IC0gbm90IGEgc2VjcmV0IQ==";
 
     /// <summary>Extra settings a test class needs (e.g. Stripe emulator addresses).</summary>
