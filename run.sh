@@ -33,6 +33,10 @@ dotnet build EsimRenewal.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 
 export ASPNETCORE_ENVIRONMENT=Development
 export ConnectionStrings__Esim="Host=127.0.0.1;Port=$PG_PORT;Database=esim;Username=postgres"
+# The seeder writes a few redeemable demo voucher codes here (fixed demo seed; see docs/decisions/0102).
+DEMO_VOUCHERS="$(pwd)/.data/demo-vouchers.txt"
+export Seed__DemoVoucherFile="$DEMO_VOUCHERS"
+rm -f "$DEMO_VOUCHERS"
 
 if [ -d src/EsimRenewal.StripeEmulator ] && grep -q EmulatorApp -r src/EsimRenewal.StripeEmulator 2>/dev/null; then
   dotnet run --project src/EsimRenewal.StripeEmulator -c Release --no-build --no-launch-profile -- \
@@ -58,6 +62,9 @@ cat <<INFO
     traveller  traveller@example.com / Travel-demo-2026   (a physical SIM, PIN 1234, and an eSIM)
     staff      staff@example.com     / Staff-demo-2026
     admin      admin@example.com     / Admin-demo-2026
+
+  Demo voucher codes (serial  code; redeem at $PORTAL_URL/redeem or /staff/redeem):
+$(if [ -s "$DEMO_VOUCHERS" ]; then sed 's/^/    /' "$DEMO_VOUCHERS"; else echo "    (none left: all demo vouchers are redeemed)"; fi)
 
   Press Ctrl-C to stop everything.
 INFO

@@ -12,8 +12,15 @@ public sealed class CodeAttemptCounter
     {
     }
 
+    /// <summary>The subject: <c>account:{userId}</c>, <c>staff:{userId}</c> or <c>ip:{address}</c>.</summary>
     public string Key { get; private set; } = "";
     public int Failures { get; private set; }
     public DateTimeOffset WindowStartedAt { get; private set; }
     public DateTimeOffset? LockedUntil { get; private set; }
+
+    public static string ForAccount(string userId) => "account:" + userId;
+
+    public static string ForStaff(string userId) => "staff:" + userId;
+
+    public static string ForIp(string ip) => "ip:" + ip;
 }

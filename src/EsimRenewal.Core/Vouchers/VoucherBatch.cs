@@ -16,6 +16,9 @@ public sealed class VoucherBatch
     public const int ChannelMaxLength = 40;
     public const int MaxQuantity = 100_000;
 
+    /// <summary>Serials of batch n are n × 100,000 + 0 … 99,999: unique, and the batch is readable from a serial.</summary>
+    public const long SerialBlock = MaxQuantity;
+
     private VoucherBatch()
     {
     }
@@ -36,6 +39,12 @@ public sealed class VoucherBatch
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? ActivatedAt { get; private set; }
     public DateTimeOffset? VoidedAt { get; private set; }
+
+    /// <summary>Vouchers written so far; generation runs in chunks in the background.</summary>
+    public int GeneratedCount { get; private set; }
+    public DateTimeOffset? GeneratedAt { get; private set; }
+
+    public bool IsGenerated => GeneratedCount == Quantity;
 
     /// <summary>When the codes were handed out (once, at generation); they cannot be shown again.</summary>
     public DateTimeOffset? CodesReleasedAt { get; private set; }
@@ -63,9 +72,36 @@ public sealed class VoucherBatch
         };
     }
 
+    /// <summary>The serial of the voucher at <paramref name="index"/> (0-based) in this batch.</summary>
+    public long SerialFor(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Quantity);
+        if (Number < 1)
+        {
+            throw new InvalidOperationException("The batch has no number yet: save it first.");
+        }
+        return Number * SerialBlock + index;
+    }
+
+    public bool IsExpiredAt(DateTimeOffset now) => now > ExpiresAt;
+
+    /// <summary>Records a chunk of vouchers written; the batch is complete when all are.</summary>
+    public void RecordGenerated(int count, DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Quantity - GeneratedCount);
+        GeneratedCount += count;
+        if (IsGenerated)
+        {
+            GeneratedAt = now;
+        }
+    }
+
+    /// <summary>Ships the batch: Issued → Active once all its vouchers exist. False otherwise.</summary>
     public bool Activate(DateTimeOffset now)
     {
-        if (State != VoucherBatchState.Issued)
+        if (State != VoucherBatchState.Issued || !IsGenerated)
         {
             return false;
         }
@@ -85,10 +121,13 @@ public sealed class VoucherBatch
         return true;
     }
 
-    /// <summary>Marks the one-time release of the codes; false if they were already released.</summary>
+    /// <summary>
+    /// Marks the one-time release of the codes; false if they were already released, are not all
+    /// generated yet, or the batch is void. Call with the batch row locked.
+    /// </summary>
     public bool ReleaseCodes(DateTimeOffset now)
     {
-        if (CodesReleasedAt is not null)
+        if (CodesReleasedAt is not null || !IsGenerated || State == VoucherBatchState.Void)
         {
             return false;
         }

@@ -18,7 +18,12 @@ internal sealed class VoucherBatchConfiguration : IEntityTypeConfiguration<Vouch
         batch.Property(b => b.CreatedById).HasMaxLength(450);
         batch.HasOne(b => b.PlanVersion).WithMany().HasForeignKey(b => b.PlanVersionId).OnDelete(DeleteBehavior.Restrict);
         batch.HasOne<ApplicationUser>().WithMany().HasForeignKey(b => b.CreatedById).OnDelete(DeleteBehavior.Restrict);
-        batch.ToTable(t => t.HasCheckConstraint("ck_voucher_batches_quantity", "quantity BETWEEN 1 AND 100000"));
+        batch.ToTable(t =>
+        {
+            t.HasCheckConstraint("ck_voucher_batches_quantity", "quantity BETWEEN 1 AND 100000");
+            t.HasCheckConstraint("ck_voucher_batches_generated", "generated_count BETWEEN 0 AND quantity");
+        });
+        batch.Ignore(b => b.IsGenerated);
     }
 }
 

@@ -10,6 +10,7 @@ using EsimRenewal.Web.Background;
 using EsimRenewal.Web.Payments;
 using EsimRenewal.Web.Infrastructure.Localization;
 using EsimRenewal.Web.Seeding;
+using EsimRenewal.Web.Vouchers;
 using FluentValidation;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -136,6 +137,8 @@ public static class HostingExtensions
             builder.Services.AddHostedService<OutboxWorker>();
             builder.Services.AddHostedService<ReconciliationWorker>();
         }
+
+        builder.AddEsimVouchers();
     }
 
     /// <summary>Applies migrations and seeds, each only when configured (on in development and compose).</summary>

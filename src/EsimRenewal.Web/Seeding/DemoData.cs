@@ -3,6 +3,7 @@ using EsimRenewal.Core.Data;
 using EsimRenewal.Core.Identity;
 using EsimRenewal.Core.Plans;
 using EsimRenewal.Core.Sims;
+using EsimRenewal.Core.Vouchers;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ public sealed class DemoData(
     RoleManager<IdentityRole> roles,
     IOptions<SeedOptions> options,
     TimeProvider clock,
+    VoucherBatchService vouchers,
     ILogger<DemoData> logger)
 {
     public const string TravellerEmail = "traveller@example.com";
@@ -51,10 +53,27 @@ public sealed class DemoData(
         {
             await SeedCatalogueAsync(ct);
             var traveller = await EnsureUserAsync(TravellerEmail, TravellerPassword, Roles.Traveller);
-            await EnsureUserAsync(StaffEmail, StaffPassword, Roles.Staff);
+            var staff = await EnsureUserAsync(StaffEmail, StaffPassword, Roles.Staff);
             await SeedSimsAsync(traveller, ct);
+            await vouchers.SeedDemoBatchAsync(new Core.Auditing.Actor(staff.Id, "demo seed", null), ct);
         }
         await transaction.CommitAsync(ct);
+        if (seed.DemoData && !string.IsNullOrWhiteSpace(seed.DemoVoucherFile))
+        {
+            await WriteDemoVoucherFileAsync(seed.DemoVoucherFile, ct);
+        }
+    }
+
+    /// <summary>
+    /// Writes a few demo voucher codes that are still redeemable to a file for ./run.sh to print. The demo
+    /// codes come from a public seed (<see cref="DemoVouchers"/>), so this reveals nothing secret.
+    /// </summary>
+    private async Task WriteDemoVoucherFileAsync(string path, CancellationToken ct)
+    {
+        var codes = await vouchers.StillRedeemableAsync(DemoVouchers.Codes, ct);
+        var lines = codes.Take(5).Select(c => $"{Voucher.FormatSerial(c.Serial)}  {c.Code}");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await File.WriteAllLinesAsync(path, lines, ct);
     }
 
     private async Task<ApplicationUser> EnsureUserAsync(string email, string password, string role)

@@ -12,6 +12,9 @@ public sealed class SeedOptions
     /// <summary>Plans, a demo traveller with a physical SIM and an eSIM, and a staff account.</summary>
     public bool DemoData { get; set; }
 
+    /// <summary>With demo data: a file to write a few redeemable demo voucher codes to (./run.sh prints it).</summary>
+    public string? DemoVoucherFile { get; set; }
+
     public static bool IsValid(SeedOptions options) =>
         string.IsNullOrWhiteSpace(options.AdminEmail) || options.AdminPassword is { Length: >= 12 };
 }

@@ -23,6 +23,9 @@ public class PortalFactory(TestDatabase database, DateTimeOffset? startTime = nu
 
     public TestDatabase Database => database;
 
+    /// <summary>The voucher hashing secret of every test host (test-only; base64 of 37 bytes, at least 32 are required).</summary>
+    public const string TestVoucherKey = "dGVzdC1vbmx5IHZvdWNoZXIga2V5IC0gbm90IGEgc2VjcmV0IQ==";
+
     public const string StripeSecretKey = "sk_test_portal_tests_only";
     public const string StripeWebhookSecret = "whsec_portal_tests_only";
 
@@ -44,6 +47,7 @@ public class PortalFactory(TestDatabase database, DateTimeOffset? startTime = nu
         builder.UseSetting("Seed:DemoData", "false");
         builder.UseSetting("Stripe:SecretKey", StripeSecretKey);
         builder.UseSetting("Stripe:WebhookSecret", StripeWebhookSecret);
+        builder.UseSetting("Vouchers:CodeHashKey", TestVoucherKey);
         foreach (var (key, value) in Settings())
         {
             builder.UseSetting(key, value);

@@ -866,6 +866,14 @@ namespace EsimRenewal.Core.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
+                    b.Property<DateTimeOffset?>("GeneratedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("generated_at");
+
+                    b.Property<int>("GeneratedCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("generated_count");
+
                     b.Property<long>("Number")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
@@ -906,8 +914,35 @@ namespace EsimRenewal.Core.Data.Migrations
 
                     b.ToTable("voucher_batches", null, t =>
                         {
+                            t.HasCheckConstraint("ck_voucher_batches_generated", "generated_count BETWEEN 0 AND quantity");
+
                             t.HasCheckConstraint("ck_voucher_batches_quantity", "quantity BETWEEN 1 AND 100000");
                         });
+                });
+
+            modelBuilder.Entity("EsimRenewal.Core.Vouchers.VoucherCodeExportChunk", b =>
+                {
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("batch_id");
+
+                    b.Property<int>("FirstIndex")
+                        .HasColumnType("integer")
+                        .HasColumnName("first_index");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("SealedCodes")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("sealed_codes");
+
+                    b.HasKey("BatchId", "FirstIndex")
+                        .HasName("pk_voucher_code_export_chunks");
+
+                    b.ToTable("voucher_code_export_chunks", (string)null);
                 });
 
             modelBuilder.Entity("EsimRenewal.Core.Vouchers.VoucherRedemption", b =>
@@ -1253,6 +1288,16 @@ namespace EsimRenewal.Core.Data.Migrations
                         .HasConstraintName("fk_voucher_batches_plan_versions_plan_version_id");
 
                     b.Navigation("PlanVersion");
+                });
+
+            modelBuilder.Entity("EsimRenewal.Core.Vouchers.VoucherCodeExportChunk", b =>
+                {
+                    b.HasOne("EsimRenewal.Core.Vouchers.VoucherBatch", null)
+                        .WithMany()
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_voucher_code_export_chunks_voucher_batches_batch_id");
                 });
 
             modelBuilder.Entity("EsimRenewal.Core.Vouchers.VoucherRedemption", b =>
