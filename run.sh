@@ -33,7 +33,7 @@ dotnet build EsimRenewal.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 
 export ASPNETCORE_ENVIRONMENT=Development
 export ConnectionStrings__Esim="Host=127.0.0.1;Port=$PG_PORT;Database=esim;Username=postgres"
-# The seeder writes a few redeemable demo voucher codes here (fixed demo seed; see docs/decisions/0102).
+# The seeder writes a few redeemable demo voucher codes here (fixed demo seed; see docs/decisions/0009-demo-voucher-codes.md).
 DEMO_VOUCHERS="$(pwd)/.data/demo-vouchers.txt"
 export Seed__DemoVoucherFile="$DEMO_VOUCHERS"
 rm -f "$DEMO_VOUCHERS"
