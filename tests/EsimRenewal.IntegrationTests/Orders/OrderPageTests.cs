@@ -1,0 +1,86 @@
+using System.Net;
+using EsimRenewal.Core.Common;
+using EsimRenewal.Core.Orders;
+using EsimRenewal.Core.Plans;
+using EsimRenewal.Core.Sims;
+using EsimRenewal.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace EsimRenewal.IntegrationTests.Orders;
+
+public sealed class OrderPageTests(PortalFixture portal) : IClassFixture<PortalFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => portal.Database.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private async Task<(HttpClient Client, string UserId)> SignUpAsync(string email)
+    {
+        var client = portal.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        var page = await client.GetDocumentAsync("/account/register");
+        await client.SubmitAsync(page, "[data-testid=register-form]", new Dictionary<string, string>
+        {
+            ["Input.Identifier"] = email,
+            ["Input.Password"] = "correct horse battery",
+            ["Input.ConfirmPassword"] = "correct horse battery",
+        });
+        await using var db = portal.Database.NewContext();
+        return (client, await db.Users.Where(u => u.UserName == email).Select(u => u.Id).SingleAsync());
+    }
+
+    private async Task<Order> VoucherOrderAsync(string userId)
+    {
+        await using var db = portal.Database.NewContext();
+        var plan = TestData.Plan("month", 30, 1980, SimKinds.Both);
+        db.Plans.Add(plan);
+        var sim = Sim.RegisterPhysical(Iccid.FromBody("898110000000000042"), SimPin.Hash("1234"), TestData.Epoch);
+        sim.AssignTo(userId);
+        var now = portal.Factory.Clock.GetUtcNow();
+        var outcome = sim.ApplyRenewal(plan.CurrentVersion, now);
+        var order = Order.ForVoucher(sim, plan.CurrentVersion, outcome, userId, "mei@example.com", "en", "voucher:test", now);
+        db.Sims.Add(sim);
+        db.Orders.Add(order);
+        await db.SaveChangesAsync();
+        return order;
+    }
+
+    [Fact]
+    public async Task The_order_history_lists_a_voucher_renewal_at_no_charge()
+    {
+        var (client, userId) = await SignUpAsync("mei@example.com");
+        var order = await VoucherOrderAsync(userId);
+
+        var list = await client.GetDocumentAsync("/orders");
+        var detail = await client.GetDocumentAsync($"/orders/{order.Id}");
+
+        Assert.Equal("Completed", list.Text($"[data-order-id='{order.Id}'] [data-testid=order-state]"));
+        Assert.Equal("¥0", detail.Text("[data-testid=amount]"));
+        Assert.Equal($"Renewed with a prepaid voucher. SIM 8981100000000000424 is now valid until {Jst.Format(order.NewExpiresAt!.Value)}.",
+            detail.Text("[data-testid=new-expiry]"));
+    }
+
+    [Fact]
+    public async Task Someone_elses_order_is_not_found()
+    {
+        var (_, owner) = await SignUpAsync("mei@example.com");
+        var order = await VoucherOrderAsync(owner);
+        var (stranger, _) = await SignUpAsync("stranger@example.com");
+
+        var response = await stranger.GetAsync($"/orders/{order.Id}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Order_pages_require_signing_in()
+    {
+        var anonymous = portal.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await anonymous.GetAsync("/orders");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/account/login", response.Headers.Location!.PathAndQuery, StringComparison.OrdinalIgnoreCase);
+    }
+}
