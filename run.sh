@@ -13,6 +13,14 @@ EMULATOR_URL="http://127.0.0.1:12111"
 pg_find_binaries
 PG_DIR="$(pg_usable_dir "$(pwd)/.data")/pg"
 pids=()
+
+# True when GET /healthz answers 200 (plain bash: no curl needed on a fresh machine).
+healthy() {
+  local reply
+  reply=$( { exec 3<>"/dev/tcp/$1/$2" && printf 'GET /healthz HTTP/1.0\r\nHost: %s\r\n\r\n' "$1" >&3 && head -n 1 <&3; } 2>/dev/null ) || return 1
+  [[ "$reply" == *" 200 "* ]]
+}
+
 cleanup() {
   trap - INT TERM EXIT
   echo
@@ -24,8 +32,8 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 pg_start "$PG_DIR" "$PG_PORT"
-if ! psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='esim'" | grep -q 1; then
-  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE esim" >/dev/null
+if ! "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='esim'" | grep -q 1; then
+  "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE esim" >/dev/null
 fi
 
 echo "Building..."
@@ -38,17 +46,15 @@ DEMO_VOUCHERS="$(pwd)/.data/demo-vouchers.txt"
 export Seed__DemoVoucherFile="$DEMO_VOUCHERS"
 rm -f "$DEMO_VOUCHERS"
 
-if [ -d src/EsimRenewal.StripeEmulator ] && grep -q EmulatorApp -r src/EsimRenewal.StripeEmulator 2>/dev/null; then
-  dotnet run --project src/EsimRenewal.StripeEmulator -c Release --no-build --no-launch-profile -- \
-    --urls "$EMULATOR_URL" >.data/emulator.log 2>&1 &
-  pids+=($!)
-fi
+dotnet run --project src/EsimRenewal.StripeEmulator -c Release --no-build --no-launch-profile -- \
+  --urls "$EMULATOR_URL" >.data/emulator.log 2>&1 &
+pids+=($!)
 
 dotnet run --project src/EsimRenewal.Web -c Release --no-build --no-launch-profile -- --urls "$PORTAL_URL" &
 pids+=($!)
 
 for _ in $(seq 1 120); do
-  if curl -fsS "$PORTAL_URL/healthz" >/dev/null 2>&1; then break; fi
+  if healthy 127.0.0.1 5080; then break; fi
   if ! kill -0 "${pids[-1]}" 2>/dev/null; then echo "The portal did not start." >&2; exit 1; fi
   sleep 0.5
 done
