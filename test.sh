@@ -24,18 +24,16 @@ RESULTS="$(pwd)/TestResults/run-$(date +%s)"
 mkdir -p "$RESULTS"
 dotnet build EsimRenewal.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 status=0
+# One summary line per test assembly ("Passed!  - Failed: 0, Passed: 210, ..."); their sum is the total.
 dotnet test EsimRenewal.sln -c Release --no-build -nologo \
-  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$RESULTS" "$@" || status=$?
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$RESULTS" "$@" 2>&1 | tee "$RESULTS/console.log" || status=$?
 
 passed=0
 failed=0
-for trx in "$RESULTS"/*.trx; do
-  [ -f "$trx" ] || continue
-  p=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*' || echo 0)
-  f=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*' || echo 0)
-  passed=$((passed + ${p:-0}))
-  failed=$((failed + ${f:-0}))
-done
+while read -r p f; do
+  passed=$((passed + p))
+  failed=$((failed + f))
+done < <(sed -nE 's/.*(Passed|Failed)! +- +Failed: +([0-9]+), +Passed: +([0-9]+),.*/\3 \2/p' "$RESULTS/console.log")
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
