@@ -51,8 +51,6 @@ public sealed class Order
 
     public bool IsAwaitingPayment => State is OrderState.PendingPayment or OrderState.AwaitingAsyncPayment;
 
-    public bool IsPaid => State is OrderState.Paid or OrderState.Fulfilled or OrderState.Refunded;
-
     public static Order ForRenewal(Sim sim, PlanVersion plan, string? userId, string email, string culture, string idempotencyKey, DateTimeOffset now)
     {
         if (!plan.Fits(sim.Kind))

@@ -31,7 +31,6 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         order.HasOne(o => o.PlanVersion).WithMany().HasForeignKey(o => o.PlanVersionId).OnDelete(DeleteBehavior.Restrict);
         order.Property(o => o.Version).IsRowVersion();
         order.Ignore(o => o.IsAwaitingPayment);
-        order.Ignore(o => o.IsPaid);
         order.ToTable(t => t.HasCheckConstraint("ck_orders_amount", "amount_yen >= 0"));
     }
 }

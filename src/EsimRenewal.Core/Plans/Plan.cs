@@ -73,14 +73,6 @@ public sealed class Plan
         return next;
     }
 
-    public void Rename(LocalizedText name, LocalizedText description)
-    {
-        Name = name;
-        Description = description;
-    }
-
-    public void MoveTo(int sortOrder) => SortOrder = sortOrder;
-
     public void Activate() => IsActive = true;
 
     public void Deactivate() => IsActive = false;

@@ -83,8 +83,5 @@ public readonly record struct Iccid
         return sum % 10 == 0;
     }
 
-    /// <summary>Only the last 4 digits, for places where the full ICCID is not needed.</summary>
-    public string Masked => "…" + Value[^4..];
-
     public override string ToString() => Value;
 }

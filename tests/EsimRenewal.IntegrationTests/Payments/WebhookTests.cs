@@ -62,7 +62,7 @@ public sealed class WebhookTests(PaymentFixture payments) : IClassFixture<Paymen
         var (simId, orderId, sessionId) = await PendingOrderAsync();
         await payments.Emulator.PaySuccessfullyAsync(sessionId);
         var payload = await payments.RawEventAsync("checkout.session.completed", sessionId);
-        var (owner, _) = (payments.NewClient(), 0);
+        var owner = payments.NewClient();
         var signIn = await owner.GetDocumentAsync("/account/login");
         await owner.SubmitAsync(signIn, "[data-testid=login-form]", new Dictionary<string, string>
         {

@@ -41,7 +41,6 @@ public class OrderTests
         Assert.Equal(OrderState.PendingPayment, order.State);
         Assert.Equal(OrderKind.Renewal, order.Kind);
         Assert.True(order.IsAwaitingPayment);
-        Assert.False(order.IsPaid);
         Assert.Equal(new Yen(2_980), order.Amount);
         Assert.Equal(_plan.Id, order.PlanVersionId);
         Assert.Equal(_sim.Id, order.SimId);
@@ -71,7 +70,6 @@ public class OrderTests
         Assert.Equal(OrderState.Paid, order.State);
         Assert.Equal(paidAt, order.PaidAt);
         Assert.Equal("pi_123", order.PaymentIntentId);
-        Assert.True(order.IsPaid);
         Assert.False(order.IsAwaitingPayment);
 
         _clock.Advance(TimeSpan.FromSeconds(5));
@@ -82,7 +80,6 @@ public class OrderTests
         Assert.Equal(_clock.GetUtcNow(), order.FulfilledAt);
         Assert.Null(order.PreviousExpiresAt);
         Assert.Equal(_sim.ExpiresAt, order.NewExpiresAt);
-        Assert.True(order.IsPaid);
     }
 
     [Fact]
@@ -96,7 +93,6 @@ public class OrderTests
         Assert.Equal(OrderState.AwaitingAsyncPayment, order.State);
         Assert.Equal(deadline, order.AsyncPaymentDeadline);
         Assert.True(order.IsAwaitingPayment);
-        Assert.False(order.IsPaid);
 
         _clock.Advance(TimeSpan.FromDays(1));
         Assert.True(order.MarkPaid(null, _clock.GetUtcNow()));
@@ -155,7 +151,6 @@ public class OrderTests
         Assert.Equal(OrderState.Expired, order.State);
         Assert.Equal(_clock.GetUtcNow(), order.ClosedAt);
         Assert.False(order.IsAwaitingPayment);
-        Assert.False(order.IsPaid);
     }
 
     [Fact]
@@ -214,7 +209,6 @@ public class OrderTests
 
         Assert.Equal(OrderState.Refunded, order.State);
         Assert.Equal(_clock.GetUtcNow(), order.RefundedAt);
-        Assert.True(order.IsPaid);
     }
 
     [Fact]
@@ -306,7 +300,6 @@ public class OrderTests
         Assert.Equal(Yen.Zero, order.Amount);
         Assert.Equal(0L, order.Amount.ToMinorUnits());
         Assert.Equal(OrderState.Fulfilled, order.State);
-        Assert.True(order.IsPaid);
         Assert.Equal(now, order.PaidAt);
         Assert.Equal(now, order.FulfilledAt);
         Assert.Equal(outcome.NewExpiresAt, order.NewExpiresAt);
