@@ -9,6 +9,7 @@ using EsimRenewal.Web.Accounts;
 using EsimRenewal.Web.Background;
 using EsimRenewal.Web.Payments;
 using EsimRenewal.Web.Infrastructure.Localization;
+using EsimRenewal.Web.Legal;
 using EsimRenewal.Web.Seeding;
 using EsimRenewal.Web.Vouchers;
 using FluentValidation;
@@ -110,6 +111,9 @@ public static class HostingExtensions
             // Trusted proxies come from configuration in a deployment; loopback is trusted by default.
         });
         builder.Services.AddValidatorsFromAssemblyContaining<SharedResource>(includeInternalTypes: true);
+        builder.Services.AddOptions<OperatorOptions>().Bind(builder.Configuration.GetSection(OperatorOptions.Section))
+            .Validate(o => o.Problems().Count == 0, "Operator settings are missing or malformed; every Operator:* value is required and Operator:InvoiceRegistrationNumber is T followed by 13 digits.")
+            .ValidateOnStart();
     }
 
     public static void AddEsimServices(this WebApplicationBuilder builder)

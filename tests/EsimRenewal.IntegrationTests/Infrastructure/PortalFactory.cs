@@ -26,6 +26,18 @@ public class PortalFactory(TestDatabase database, DateTimeOffset? startTime = nu
     /// <summary>The voucher hashing secret of every test host (test-only; base64 of 37 bytes, at least 32 are required).</summary>
     public const string TestVoucherKey = "dGVzdC1vbmx5IHZvdWNoZXIga2V5IC0gbm90IGEgc2VjcmV0IQ==";
 
+    /// <summary>The seller every test host shows on legal pages and receipts (fictitious).</summary>
+    public static readonly IReadOnlyDictionary<string, string> OperatorSettings = new Dictionary<string, string>
+    {
+        ["Operator:Name"] = "テスト通信株式会社",
+        ["Operator:Representative"] = "試験 花子",
+        ["Operator:Address"] = "〒100-0001 東京都千代田区試験町4-5-6",
+        ["Operator:Phone"] = "03-1111-2222",
+        ["Operator:Email"] = "help@shop.example",
+        ["Operator:SupportHours"] = "9:00–17:00 JST",
+        ["Operator:InvoiceRegistrationNumber"] = "T9876543210987",
+    };
+
     public const string StripeSecretKey = "sk_test_portal_tests_only";
     public const string StripeWebhookSecret = "whsec_portal_tests_only";
 
@@ -48,6 +60,10 @@ public class PortalFactory(TestDatabase database, DateTimeOffset? startTime = nu
         builder.UseSetting("Stripe:SecretKey", StripeSecretKey);
         builder.UseSetting("Stripe:WebhookSecret", StripeWebhookSecret);
         builder.UseSetting("Vouchers:CodeHashKey", TestVoucherKey);
+        foreach (var (key, value) in OperatorSettings)
+        {
+            builder.UseSetting(key, value);
+        }
         foreach (var (key, value) in Settings())
         {
             builder.UseSetting(key, value);
