@@ -6,6 +6,7 @@ using EsimRenewal.Core.Payments;
 using EsimRenewal.Core.Plans;
 using EsimRenewal.Core.Reminders;
 using EsimRenewal.Core.Sims;
+using EsimRenewal.Core.Throttling;
 using EsimRenewal.Core.Vouchers;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
@@ -25,7 +26,8 @@ public sealed class EsimDbContext(DbContextOptions<EsimDbContext> options)
     public DbSet<VoucherBatch> VoucherBatches => Set<VoucherBatch>();
     public DbSet<Voucher> Vouchers => Set<Voucher>();
     public DbSet<VoucherRedemption> VoucherRedemptions => Set<VoucherRedemption>();
-    public DbSet<CodeAttemptCounter> CodeAttemptCounters => Set<CodeAttemptCounter>();
+    public DbSet<AttemptCounter> AttemptCounters => Set<AttemptCounter>();
+    public DbSet<SpentChallenge> SpentChallenges => Set<SpentChallenge>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<SimulatedCarrierCall> SimulatedCarrierCalls => Set<SimulatedCarrierCall>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();

@@ -17,9 +17,27 @@ public readonly record struct Iccid
     public static bool TryParse(string? input, out Iccid iccid)
     {
         iccid = default;
-        if (string.IsNullOrWhiteSpace(input) || input.Length > 64)
+        if (Check(input, out var value) is not null)
         {
             return false;
+        }
+        iccid = new Iccid(value);
+        return true;
+    }
+
+    /// <summary>What is wrong with a typed ICCID (null when nothing is), so a person can fix it.</summary>
+    public static IccidProblem? Check(string? input) => Check(input, out _);
+
+    private static IccidProblem? Check(string? input, out string value)
+    {
+        value = "";
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            return IccidProblem.Empty;
+        }
+        if (input.Length > 64)
+        {
+            return IccidProblem.WrongLength;
         }
         var digits = new StringBuilder(MaxLength);
         foreach (var c in input.Normalize(NormalizationForm.FormKC))
@@ -30,16 +48,19 @@ public readonly record struct Iccid
             }
             else if (!char.IsWhiteSpace(c) && c != '-')
             {
-                return false;
+                return IccidProblem.NotDigits;
             }
         }
-        var value = digits.ToString();
-        if (value.Length is < 19 or > MaxLength || !value.StartsWith("89", StringComparison.Ordinal) || !HasValidLuhnDigit(value))
+        value = digits.ToString();
+        if (value.Length is < 19 or > MaxLength)
         {
-            return false;
+            return IccidProblem.WrongLength;
         }
-        iccid = new Iccid(value);
-        return true;
+        if (!value.StartsWith("89", StringComparison.Ordinal))
+        {
+            return IccidProblem.WrongPrefix;
+        }
+        return HasValidLuhnDigit(value) ? null : IccidProblem.WrongCheckDigit;
     }
 
     public static Iccid Parse(string input) =>
@@ -84,4 +105,21 @@ public readonly record struct Iccid
     }
 
     public override string ToString() => Value;
+}
+
+public enum IccidProblem
+{
+    Empty,
+
+    /// <summary>Something other than digits, spaces and hyphens.</summary>
+    NotDigits,
+
+    /// <summary>Not 19 or 20 digits.</summary>
+    WrongLength,
+
+    /// <summary>Does not start with 89 (every SIM's ICCID does).</summary>
+    WrongPrefix,
+
+    /// <summary>The last digit does not match (Luhn): most likely a typo.</summary>
+    WrongCheckDigit,
 }

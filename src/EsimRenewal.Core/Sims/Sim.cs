@@ -25,6 +25,9 @@ public sealed class Sim
     public string Iccid { get; private set; } = "";
     public SimKind Kind { get; private set; }
     public string? OwnerId { get; private set; }
+
+    /// <summary>Since when the current owner has the SIM: their renewal history starts here.</summary>
+    public DateTimeOffset? OwnedSince { get; private set; }
     public string? Label { get; private set; }
 
     /// <summary>Hash of the PIN printed on a physical SIM's card (never the PIN itself).</summary>
@@ -66,6 +69,7 @@ public sealed class Sim
         ActivationCode = activationCode,
         PurchaseEmail = purchaseEmail,
         OwnerId = ownerId,
+        OwnedSince = ownerId is null ? null : now,
         CreatedAt = now,
     };
 
@@ -73,14 +77,26 @@ public sealed class Sim
 
     public bool IsOwnedBy(string? userId) => userId is not null && OwnerId == userId;
 
-    public void AssignTo(string ownerId, string? label = null)
+    /// <summary>Puts the SIM on an account (linking it with its PIN, or seeding).</summary>
+    public void AssignTo(string ownerId, DateTimeOffset now)
     {
         if (OwnerId is not null && OwnerId != ownerId)
         {
             throw new InvalidOperationException("This SIM already belongs to another account.");
         }
-        OwnerId = ownerId;
-        Label = label;
+        if (OwnerId is null)
+        {
+            OwnerId = ownerId;
+            OwnedSince = now;
+        }
+    }
+
+    /// <summary>The owner's account is deleted: the SIM can be linked again (a physical SIM with its PIN).</summary>
+    public void Detach()
+    {
+        OwnerId = null;
+        OwnedSince = null;
+        Label = null;
     }
 
     public RenewalPreview PreviewRenewal(PlanVersion plan, DateTimeOffset now) =>

@@ -62,12 +62,3 @@ internal sealed class VoucherRedemptionConfiguration : IEntityTypeConfiguration<
         redemption.HasOne<ApplicationUser>().WithMany().HasForeignKey(r => r.RedeemedById).OnDelete(DeleteBehavior.SetNull);
     }
 }
-
-internal sealed class CodeAttemptCounterConfiguration : IEntityTypeConfiguration<CodeAttemptCounter>
-{
-    public void Configure(EntityTypeBuilder<CodeAttemptCounter> counter)
-    {
-        counter.HasKey(c => c.Key);
-        counter.Property(c => c.Key).HasMaxLength(CodeAttemptCounter.KeyMaxLength);
-    }
-}

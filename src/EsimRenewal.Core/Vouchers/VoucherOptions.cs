@@ -11,14 +11,6 @@ public sealed class VoucherOptions
     /// </summary>
     public string? CodeHashKey { get; set; }
 
-    /// <summary>Failed attempts (unknown codes or SIMs) per account, staff member or IP within <see cref="FailureWindow"/>.</summary>
-    public int MaxFailures { get; set; } = 10;
-
-    public TimeSpan FailureWindow { get; set; } = TimeSpan.FromMinutes(15);
-
-    /// <summary>How long a subject stays locked once it reaches <see cref="MaxFailures"/>.</summary>
-    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
-
     /// <summary>Whether this instance runs the background generation worker (tests switch it off to step it by hand).</summary>
     public bool GenerateInBackground { get; set; } = true;
 
@@ -31,9 +23,6 @@ public sealed class VoucherOptions
 
     public static bool IsValid(VoucherOptions options) =>
         TryDecodeKey(options.CodeHashKey, out _)
-        && options.MaxFailures >= 1
-        && options.FailureWindow > TimeSpan.Zero
-        && options.LockoutDuration > TimeSpan.Zero
         && options.GenerationChunkSize is >= 100 and <= 50_000;
 
     private static bool TryDecodeKey(string? base64, out byte[] key)

@@ -5,6 +5,7 @@ using EsimRenewal.Core.Data;
 using EsimRenewal.Core.Orders;
 using EsimRenewal.Core.Plans;
 using EsimRenewal.Core.Sims;
+using EsimRenewal.Core.Throttling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -14,16 +15,17 @@ namespace EsimRenewal.Core.Vouchers;
 /// Who is redeeming: a traveller on /redeem (onto their own SIMs) or a staff member on /staff/redeem
 /// (onto any SIM, by ICCID). Failed attempts count against the account or staff member and the IP.
 /// </summary>
-public sealed record Redeemer(RedemptionChannel Channel, string UserId, string? Name, string? Ip, string Culture)
+/// <remarks><see cref="Challenge"/> is the solution of a proof-of-work challenge, sent when the address is busy.</remarks>
+public sealed record Redeemer(RedemptionChannel Channel, string UserId, string? Name, string? Ip, string Culture, string? Challenge = null)
 {
     public Actor Actor => new(UserId, Name, Ip);
 
-    public IReadOnlyList<string> AttemptKeys
+    public IReadOnlyList<AttemptSubject> AttemptSubjects
     {
         get
         {
-            var subject = Channel == RedemptionChannel.Traveller ? CodeAttemptCounter.ForAccount(UserId) : CodeAttemptCounter.ForStaff(UserId);
-            return Ip is null ? [subject] : [subject, CodeAttemptCounter.ForIp(Ip)];
+            var subject = Channel == RedemptionChannel.Traveller ? AttemptSubject.Account(UserId) : AttemptSubject.Staff(UserId);
+            return Ip is null ? [subject] : [subject, AttemptSubject.Address(Ip)];
         }
     }
 }
@@ -96,7 +98,7 @@ public sealed record VoucherDetails(
 public sealed class VoucherRedemptionService(
     EsimDbContext db,
     VoucherCodeHasher hasher,
-    CodeAttemptLimiter limiter,
+    AttemptLimiter limiter,
     TimeProvider clock,
     ILogger<VoucherRedemptionService> logger)
 {
@@ -222,9 +224,10 @@ public sealed class VoucherRedemptionService(
         IQueryable<Voucher> vouchers = db.Vouchers.AsNoTracking();
         if (parsed.IsValid)
         {
-            if (await limiter.LockedUntilAsync(staff.AttemptKeys, ct) is { } until)
+            var gate = await limiter.CheckAsync(AttemptPurposes.Voucher, staff.AttemptSubjects, staff.Challenge, ct);
+            if (!gate.IsOpen)
             {
-                return new VoucherFailure(VoucherRefusal.TooManyAttempts) { LockedUntil = until };
+                return HeldBack(gate);
             }
             var hash = hasher.Hash(parsed.Code);
             vouchers = vouchers.Where(v => v.CodeHash == hash);
@@ -297,10 +300,12 @@ public sealed class VoucherRedemptionService(
             // Neither counts as an attempt: nothing was looked up.
             return parsed.Outcome == VoucherCodeParseOutcome.ProbableTypo ? VoucherRefusal.ProbableTypo : VoucherRefusal.NotACode;
         }
-        if (await limiter.LockedUntilAsync(redeemer.AttemptKeys, ct) is { } until)
+        var gate = await limiter.CheckAsync(AttemptPurposes.Voucher, redeemer.AttemptSubjects, redeemer.Challenge, ct);
+        if (!gate.IsOpen)
         {
-            logger.LogInformation("Voucher attempt refused: {UserId} via {Channel} is locked until {LockedUntil}", redeemer.UserId, redeemer.Channel, until);
-            return new VoucherFailure(VoucherRefusal.TooManyAttempts) { LockedUntil = until };
+            logger.LogInformation("Voucher attempt held back: {UserId} via {Channel}, locked until {LockedUntil}, challenge {ChallengeRequired}",
+                redeemer.UserId, redeemer.Channel, gate.LockedUntil, gate.ChallengeRequired);
+            return HeldBack(gate);
         }
         var hash = hasher.Hash(parsed.Code);
         var query = db.Vouchers.Include(v => v.Batch).ThenInclude(b => b.PlanVersion).ThenInclude(p => p.Plan).Where(v => v.CodeHash == hash);
@@ -353,14 +358,18 @@ public sealed class VoucherRedemptionService(
 
     private async Task<VoucherFailure> FailAsync(VoucherRefusal refusal, Redeemer redeemer, CancellationToken ct)
     {
-        var failure = new VoucherFailure(refusal);
         logger.LogInformation("Voucher attempt failed via {Channel} for {UserId}: {Refusal}", redeemer.Channel, redeemer.UserId, refusal);
-        if (failure.CountsAsFailedAttempt && await limiter.RecordFailureAsync(redeemer.AttemptKeys, redeemer.Actor, ct) is { } until)
+        var failure = new VoucherFailure(refusal);
+        if (failure.CountsAsFailedAttempt)
         {
-            logger.LogInformation("Voucher attempts of {UserId} via {Channel} now locked until {LockedUntil}", redeemer.UserId, redeemer.Channel, until);
+            await limiter.RecordFailureAsync(AttemptPurposes.Voucher, redeemer.AttemptSubjects, redeemer.Actor, ct);
         }
         return failure;
     }
+
+    private static VoucherFailure HeldBack(AttemptGate gate) => gate.LockedUntil is { } until
+        ? new VoucherFailure(VoucherRefusal.TooManyAttempts) { LockedUntil = until }
+        : VoucherRefusal.ChallengeRequired;
 
     private static void EnsureTraveller(Redeemer redeemer)
     {

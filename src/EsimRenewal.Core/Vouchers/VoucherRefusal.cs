@@ -11,8 +11,11 @@ public enum VoucherRefusal
     /// <summary>Shaped like a code, but the check symbol does not match: a typo, not counted as a failed attempt.</summary>
     ProbableTypo,
 
-    /// <summary>Too many failed attempts from this account, staff member or address: locked for a while.</summary>
+    /// <summary>Too many failed attempts from this account or staff member: locked for a while.</summary>
     TooManyAttempts,
+
+    /// <summary>Many failed attempts from this address: each attempt needs a solved challenge first.</summary>
+    ChallengeRequired,
 
     /// <summary>A well-formed code that no voucher has.</summary>
     UnknownCode,

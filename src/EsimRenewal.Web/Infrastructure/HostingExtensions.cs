@@ -142,6 +142,7 @@ public static class HostingExtensions
             builder.Services.AddHostedService<ReconciliationWorker>();
         }
 
+        builder.AddEsimThrottling();
         builder.AddEsimVouchers();
     }
 

@@ -129,7 +129,7 @@ public sealed class DemoData(
         {
             var month = await CurrentVersionAsync("jp-30d-30gb", ct);
             var physical = Sim.RegisterPhysical(Iccid.Parse(PhysicalIccid), SimPin.Hash(PhysicalPin), now);
-            physical.AssignTo(traveller.Id);
+            physical.AssignTo(traveller.Id, now.AddDays(-25));
             physical.ApplyRenewal(month, now.AddDays(-25)); // still valid for about five days
             db.Sims.Add(physical);
         }

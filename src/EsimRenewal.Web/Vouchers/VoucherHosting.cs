@@ -15,7 +15,6 @@ public static class VoucherHosting
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new VoucherCodeHasher(sp.GetRequiredService<IOptions<VoucherOptions>>().Value.KeyBytes()));
         builder.Services.AddSingleton(sp => new VoucherCodeExportCipher(sp.GetRequiredService<IOptions<VoucherOptions>>().Value.KeyBytes()));
-        builder.Services.AddScoped<CodeAttemptLimiter>();
         builder.Services.AddScoped<VoucherBatchService>();
         builder.Services.AddScoped<VoucherRedemptionService>();
         builder.Services.AddHostedService<VoucherGenerationWorker>();

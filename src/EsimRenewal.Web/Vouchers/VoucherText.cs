@@ -3,6 +3,7 @@ using System.Security.Claims;
 using EsimRenewal.Core.Auditing;
 using EsimRenewal.Core.Common;
 using EsimRenewal.Core.Vouchers;
+using EsimRenewal.Web.Infrastructure;
 using EsimRenewal.Web.Infrastructure.Localization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
@@ -18,6 +19,7 @@ public static class VoucherText
         VoucherRefusal.NotACode => t["Vouchers.Error.NotACode"],
         VoucherRefusal.ProbableTypo => t["Vouchers.Error.ProbableTypo"],
         VoucherRefusal.TooManyAttempts => t["Vouchers.Error.TooManyAttempts", failure.LockedUntil is { } until ? Jst.Format(until) : "—"],
+        VoucherRefusal.ChallengeRequired => t["Challenge.Required"],
         VoucherRefusal.UnknownCode => t["Vouchers.Error.UnknownCode"],
         VoucherRefusal.NotYetActive => t["Vouchers.Error.NotYetActive"],
         VoucherRefusal.Void => t["Vouchers.Error.Void"],
@@ -69,7 +71,7 @@ public static class VoucherText
     /// <summary>Which form field a refusal belongs to ("" for the form as a whole).</summary>
     public static string FieldOf(VoucherRefusal refusal, string simField) => refusal switch
     {
-        VoucherRefusal.TooManyAttempts => string.Empty,
+        VoucherRefusal.TooManyAttempts or VoucherRefusal.ChallengeRequired => string.Empty,
         VoucherRefusal.UnknownSim or VoucherRefusal.PlanDoesNotFit or VoucherRefusal.NoFittingSim => simField,
         _ => "Input.Code",
     };
@@ -80,7 +82,11 @@ public static class VoucherText
     /// <summary>A locked-out attempt answers 429 with Retry-After (as an HTTP date: no clock needed here).</summary>
     public static void SetStatusFor(this PageModel page, VoucherFailure failure)
     {
-        if (failure.Reason == VoucherRefusal.TooManyAttempts)
+        if (failure.Reason == VoucherRefusal.ChallengeRequired)
+        {
+            page.RequireChallenge();
+        }
+        else if (failure.Reason == VoucherRefusal.TooManyAttempts)
         {
             page.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             if (failure.LockedUntil is { } until)
@@ -95,7 +101,8 @@ public static class VoucherText
         page.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Voucher pages require a signed-in user."),
         page.User.Identity?.Name,
         page.HttpContext.Connection.RemoteIpAddress?.ToString(),
-        Cultures.Normalize(CultureInfo.CurrentUICulture.Name));
+        Cultures.Normalize(CultureInfo.CurrentUICulture.Name),
+        page.ChallengeSolution());
 
     public static Actor ActorFor(this PageModel page) => new(
         page.User.FindFirstValue(ClaimTypes.NameIdentifier),

@@ -36,8 +36,8 @@ public sealed class OrderPageTests(PortalFixture portal) : IClassFixture<PortalF
         var plan = TestData.Plan("month", 30, 1980, SimKinds.Both);
         db.Plans.Add(plan);
         var sim = Sim.RegisterPhysical(Iccid.FromBody("898110000000000042"), SimPin.Hash("1234"), TestData.Epoch);
-        sim.AssignTo(userId);
         var now = portal.Factory.Clock.GetUtcNow();
+        sim.AssignTo(userId, now);
         var outcome = sim.ApplyRenewal(plan.CurrentVersion, now);
         var order = Order.ForVoucher(sim, plan.CurrentVersion, outcome, userId, "mei@example.com", "en", "voucher:test", now);
         db.Sims.Add(sim);

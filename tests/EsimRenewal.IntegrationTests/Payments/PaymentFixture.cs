@@ -104,7 +104,7 @@ public sealed class PaymentFixture : IAsyncLifetime
     {
         await using var db = Database.NewContext();
         var sim = Sim.RegisterPhysical(Iccid.FromBody(iccidBody), SimPin.Hash("1234"), TestData.Epoch);
-        sim.AssignTo(userId);
+        sim.AssignTo(userId, TestData.Epoch);
         if (renewedAt is { } at)
         {
             sim.ApplyRenewal(await db.PlanVersions.SingleAsync(v => v.Plan.Code == "month" && v.IsCurrent), at);

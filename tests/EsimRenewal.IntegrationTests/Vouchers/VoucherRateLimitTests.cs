@@ -2,6 +2,7 @@ using System.Net;
 using EsimRenewal.Core.Identity;
 using EsimRenewal.Core.Plans;
 using EsimRenewal.Core.Sims;
+using EsimRenewal.Core.Throttling;
 using EsimRenewal.Core.Vouchers;
 using EsimRenewal.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -58,7 +59,7 @@ public sealed class VoucherRateLimitTests(TwoPortalsFixture portals) : IClassFix
         Assert.Equal(_sim.ExpiresAt, (await _scenario.ReloadSimAsync(_sim.Id)).ExpiresAt);
 
         await using var db = portals.Database.NewContext();
-        var lockout = await db.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "voucher.attempts-locked" && a.EntityId == CodeAttemptCounter.ForAccount(_traveller.Id));
+        var lockout = await db.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "voucher.attempts-locked" && a.EntityId == AttemptSubject.Account(_traveller.Id).KeyFor(AttemptPurposes.Voucher));
         Assert.Equal(_traveller.Id, lockout.ActorId);
         Assert.False(await db.VoucherRedemptions.AnyAsync());
     }
@@ -97,7 +98,7 @@ public sealed class VoucherRateLimitTests(TwoPortalsFixture portals) : IClassFix
         Assert.Equal(HttpStatusCode.OK, offer.StatusCode);
         Assert.NotNull((await HtmlForms.ParseAsync(offer)).QuerySelector("[data-testid=redeem-sim-form]"));
         await using var db = portals.Database.NewContext();
-        Assert.False(await db.CodeAttemptCounters.AnyAsync());
+        Assert.False(await db.AttemptCounters.AnyAsync());
     }
 
     [Fact]
@@ -119,11 +120,11 @@ public sealed class VoucherRateLimitTests(TwoPortalsFixture portals) : IClassFix
         Assert.Equal(HttpStatusCode.TooManyRequests, lookUp.StatusCode);
         Assert.NotEqual(HttpStatusCode.TooManyRequests, bySerial.StatusCode);
         await using var db = portals.Database.NewContext();
-        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == "voucher.attempts-locked" && a.EntityId == CodeAttemptCounter.ForStaff(_staff.Id)));
+        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == "voucher.attempts-locked" && a.EntityId == AttemptSubject.Staff(_staff.Id).KeyFor(AttemptPurposes.Voucher)));
     }
 
     [Fact]
-    public async Task Failures_from_one_address_lock_that_address_for_every_account()
+    public async Task Failures_from_one_address_ask_it_for_a_challenge_but_never_lock_the_people_behind_it()
     {
         var others = new List<ApplicationUser>();
         for (var i = 0; i < 3; i++)
@@ -131,21 +132,24 @@ public sealed class VoucherRateLimitTests(TwoPortalsFixture portals) : IClassFix
             others.Add(await _scenario.UserAsync($"guest{i}@example.com", Roles.Traveller));
         }
         const string ip = "203.0.113.50";
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < 20; i++)
         {
-            var user = others[i % 2]; // two accounts, five failures each: neither account reaches the limit
+            var user = others[i % 2]; // two accounts, ten failures each: neither account is locked before the last
             var failed = await _scenario.WithRedemptionsAsync(s => s.FindAsync(VoucherCode.Generate().ToString(), VoucherScenario.Traveller(user, ip)));
             Assert.Equal(VoucherRefusal.UnknownCode, failed.Failure!.Reason);
         }
 
-        var third = await _scenario.WithRedemptionsAsync(s => s.FindAsync(_codes[0].ToString(), VoucherScenario.Traveller(others[2], ip)));
-        var elsewhere = await _scenario.WithRedemptionsAsync(s => s.FindAsync(_codes[0].ToString(), VoucherScenario.Traveller(others[2], "198.51.100.7")));
+        var unproven = await _scenario.WithRedemptionsAsync(s => s.FindAsync(_codes[0].ToString(), VoucherScenario.Traveller(_traveller, ip)));
+        var solution = Challenges.Solve((await _scenario.WithLimiterAsync(l => l.ChallengeForAsync(AttemptPurposes.Voucher, ip)))!);
+        var proven = await _scenario.WithRedemptionsAsync(s => s.FindAsync(_codes[0].ToString(), VoucherScenario.Traveller(_traveller, ip) with { Challenge = solution }));
+        var replayed = await _scenario.WithRedemptionsAsync(s => s.FindAsync(_codes[0].ToString(), VoucherScenario.Traveller(others[2], ip) with { Challenge = solution }));
 
-        Assert.Equal(VoucherRefusal.TooManyAttempts, third.Failure!.Reason);
-        Assert.Equal(_scenario.Now.AddMinutes(15), third.Failure.LockedUntil);
-        Assert.Equal(VoucherRefusal.NoFittingSim, elsewhere.Failure!.Reason); // not locked (that account simply has no SIM)
+        Assert.Equal(VoucherRefusal.ChallengeRequired, unproven.Failure!.Reason);
+        Assert.Null(unproven.Failure.LockedUntil);
+        Assert.True(proven.Succeeded); // a person behind the same address gets through with a solved challenge
+        Assert.Equal(VoucherRefusal.ChallengeRequired, replayed.Failure!.Reason); // a solution works once
         await using var db = portals.Database.NewContext();
-        var entry = await db.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "voucher.attempts-locked");
-        Assert.Equal((CodeAttemptCounter.ForIp(ip), ip), (entry.EntityId, entry.Ip));
+        var entry = await db.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "voucher.attempts-locked" && a.EntityId!.Contains("address"));
+        Assert.Equal((AttemptSubject.Address(ip).KeyFor(AttemptPurposes.Voucher), ip), (entry.EntityId, entry.Ip));
     }
 }

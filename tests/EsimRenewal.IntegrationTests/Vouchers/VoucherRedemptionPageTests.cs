@@ -6,6 +6,7 @@ using EsimRenewal.Core.Identity;
 using EsimRenewal.Core.Orders;
 using EsimRenewal.Core.Plans;
 using EsimRenewal.Core.Sims;
+using EsimRenewal.Core.Throttling;
 using EsimRenewal.Core.Vouchers;
 using EsimRenewal.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -184,7 +185,7 @@ public sealed class VoucherRedemptionPageTests(PortalFixture portal) : IClassFix
         Assert.Contains("No SIM with this ICCID is registered.", unknown.Errors());
         await using var db = portal.Database.NewContext();
         // Only the unknown (well-formed) ICCID was looked up, so only it counts as a failed attempt.
-        Assert.Equal(1, (await db.CodeAttemptCounters.AsNoTracking().SingleAsync(c => c.Key == CodeAttemptCounter.ForStaff(_staff.Id))).Failures);
+        Assert.Equal(1, (await db.AttemptCounters.AsNoTracking().SingleAsync(c => c.Key == AttemptSubject.Staff(_staff.Id).KeyFor(AttemptPurposes.Voucher))).Failures);
         Assert.False(await db.VoucherRedemptions.AnyAsync());
     }
 

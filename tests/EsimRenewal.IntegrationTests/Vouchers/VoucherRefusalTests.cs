@@ -109,7 +109,7 @@ public sealed class VoucherRefusalTests(PortalFixture portal) : IClassFixture<Po
     {
         await AssertTravellerRefusedAsync(input, message);
         await using var db = portal.Database.NewContext();
-        Assert.False(await db.CodeAttemptCounters.AnyAsync());
+        Assert.False(await db.AttemptCounters.AnyAsync());
     }
 
     [Fact]

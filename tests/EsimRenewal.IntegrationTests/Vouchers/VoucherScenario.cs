@@ -3,6 +3,7 @@ using EsimRenewal.Core.Data;
 using EsimRenewal.Core.Identity;
 using EsimRenewal.Core.Plans;
 using EsimRenewal.Core.Sims;
+using EsimRenewal.Core.Throttling;
 using EsimRenewal.Core.Vouchers;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -55,7 +56,7 @@ public sealed class VoucherScenario(PortalFactory portal)
             : Sim.IssueEsim(iccid, "LPA:1$smdp.example$TEST-" + number, "esim@example.com", ownerId, now);
         if (ownerId is not null && kind == SimKind.Physical)
         {
-            sim.AssignTo(ownerId);
+            sim.AssignTo(ownerId, now);
         }
         await using var db = portal.Database.NewContext();
         if (activePlanVersionId is { } planId)
@@ -88,10 +89,15 @@ public sealed class VoucherScenario(PortalFactory portal)
         return await use(scope.ServiceProvider.GetRequiredService<VoucherBatchService>());
     }
 
-    public async Task<T> WithRedemptionsAsync<T>(Func<VoucherRedemptionService, Task<T>> use)
+    public Task<T> WithRedemptionsAsync<T>(Func<VoucherRedemptionService, Task<T>> use) => WithAsync(use);
+
+    public Task<T> WithLimiterAsync<T>(Func<AttemptLimiter, Task<T>> use) => WithAsync(use);
+
+    private async Task<T> WithAsync<TService, T>(Func<TService, Task<T>> use)
+        where TService : notnull
     {
         await using var scope = portal.Services.CreateAsyncScope();
-        return await use(scope.ServiceProvider.GetRequiredService<VoucherRedemptionService>());
+        return await use(scope.ServiceProvider.GetRequiredService<TService>());
     }
 
     /// <summary>
@@ -103,8 +109,8 @@ public sealed class VoucherScenario(PortalFactory portal)
         var services = portal.Services;
         var clock = services.GetRequiredService<TimeProvider>();
         var logs = services.GetRequiredService<ILoggerFactory>();
-        var options = services.GetRequiredService<IOptions<VoucherOptions>>();
-        var limiter = new CodeAttemptLimiter(db, options, clock, logs.CreateLogger<CodeAttemptLimiter>());
+        var limiter = new AttemptLimiter(db, services.GetRequiredService<IOptions<AttemptLimitOptions>>(), services.GetRequiredService<ProofOfWork>(),
+            clock, logs.CreateLogger<AttemptLimiter>());
         return new VoucherRedemptionService(db, services.GetRequiredService<VoucherCodeHasher>(), limiter, clock, logs.CreateLogger<VoucherRedemptionService>());
     }
 

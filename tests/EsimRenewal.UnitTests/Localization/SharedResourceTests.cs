@@ -17,6 +17,9 @@ public partial class SharedResourceTests
     {
         "Sim.Kind.Esim", // "eSIM" in every language
         "Plan.DataGb",   // "{0} GB"
+        "Esim.Activation.IphoneTitle", // a product name
+        "Esim.Activation.AndroidTitle",
+        "Sims.Add.Pin", // "PIN" in Japanese too
     };
 
     /// <summary>
@@ -26,6 +29,7 @@ public partial class SharedResourceTests
     private static readonly Dictionary<string, string[]> DynamicKeySuffixes = new(StringComparer.Ordinal)
     {
         ["Storefront.Duration."] = Enum.GetNames<DurationBand>(),
+        ["Sims.Iccid."] = Enum.GetNames<EsimRenewal.Core.Sims.IccidProblem>(),
     };
 
     private static readonly ResourceFile EnglishFile = SharedResourceFiles.Load(SharedResourceFiles.English);

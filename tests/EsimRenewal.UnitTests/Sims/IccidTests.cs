@@ -130,4 +130,19 @@ public class IccidTests
     {
         return "0123456789".Select(d => body + d).Single(Iccid.HasValidLuhnDigit);
     }
+
+    [Theory]
+    [InlineData(null, IccidProblem.Empty)]
+    [InlineData("  ", IccidProblem.Empty)]
+    [InlineData("8981100000000000O01", IccidProblem.NotDigits)]
+    [InlineData("898110000000000", IccidProblem.WrongLength)]
+    [InlineData("123456789012345678901", IccidProblem.WrongLength)]
+    [InlineData("1981100000000000018", IccidProblem.WrongPrefix)]
+    [InlineData("8981100000000000011", IccidProblem.WrongCheckDigit)]
+    [InlineData("8981100000000000010", null)]
+    public void Each_problem_is_named_so_the_traveller_can_fix_it(string? input, IccidProblem? problem)
+    {
+        Assert.Equal(problem, Iccid.Check(input));
+    }
 }
+

@@ -246,9 +246,9 @@ public class SimTests
     public void A_sim_owned_by_one_account_cannot_be_assigned_to_another()
     {
         var sim = NewPhysicalSim();
-        sim.AssignTo("user-a", "My SIM");
+        sim.AssignTo("user-a", _clock.GetUtcNow());
 
-        Assert.Throws<InvalidOperationException>(() => sim.AssignTo("user-b"));
+        Assert.Throws<InvalidOperationException>(() => sim.AssignTo("user-b", _clock.GetUtcNow()));
         Assert.True(sim.IsOwnedBy("user-a"));
         Assert.False(sim.IsOwnedBy("user-b"));
         Assert.False(sim.IsOwnedBy(null));

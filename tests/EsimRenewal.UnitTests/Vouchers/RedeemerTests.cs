@@ -1,3 +1,4 @@
+using EsimRenewal.Core.Throttling;
 using EsimRenewal.Core.Vouchers;
 
 namespace EsimRenewal.UnitTests.Vouchers;
@@ -9,7 +10,7 @@ public class RedeemerTests
     {
         var redeemer = new Redeemer(RedemptionChannel.Traveller, "u1", "mei@example.com", "203.0.113.5", "en");
 
-        Assert.Equal(["account:u1", "ip:203.0.113.5"], redeemer.AttemptKeys);
+        Assert.Equal([AttemptSubject.Account("u1"), AttemptSubject.Address("203.0.113.5")], redeemer.AttemptSubjects);
     }
 
     [Fact]
@@ -17,13 +18,13 @@ public class RedeemerTests
     {
         var redeemer = new Redeemer(RedemptionChannel.Staff, "s1", "desk@example.com", "198.51.100.1", "ja");
 
-        Assert.Equal(["staff:s1", "ip:198.51.100.1"], redeemer.AttemptKeys);
+        Assert.Equal([AttemptSubject.Staff("s1"), AttemptSubject.Address("198.51.100.1")], redeemer.AttemptSubjects);
     }
 
     [Fact]
     public void Without_a_known_address_only_the_person_is_limited()
     {
-        Assert.Equal(["account:u1"], new Redeemer(RedemptionChannel.Traveller, "u1", null, null, "en").AttemptKeys);
+        Assert.Equal([AttemptSubject.Account("u1")], new Redeemer(RedemptionChannel.Traveller, "u1", null, null, "en").AttemptSubjects);
     }
 
     [Theory]

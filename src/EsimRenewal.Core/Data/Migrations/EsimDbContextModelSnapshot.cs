@@ -695,6 +695,10 @@ namespace EsimRenewal.Core.Data.Migrations
                         .HasColumnType("character varying(60)")
                         .HasColumnName("label");
 
+                    b.Property<DateTimeOffset?>("OwnedSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("owned_since");
+
                     b.Property<string>("OwnerId")
                         .HasColumnType("text")
                         .HasColumnName("owner_id");
@@ -741,7 +745,7 @@ namespace EsimRenewal.Core.Data.Migrations
                         });
                 });
 
-            modelBuilder.Entity("EsimRenewal.Core.Vouchers.CodeAttemptCounter", b =>
+            modelBuilder.Entity("EsimRenewal.Core.Throttling.AttemptCounter", b =>
                 {
                     b.Property<string>("Key")
                         .HasMaxLength(200)
@@ -761,9 +765,29 @@ namespace EsimRenewal.Core.Data.Migrations
                         .HasColumnName("window_started_at");
 
                     b.HasKey("Key")
-                        .HasName("pk_code_attempt_counters");
+                        .HasName("pk_attempt_counters");
 
-                    b.ToTable("code_attempt_counters", (string)null);
+                    b.ToTable("attempt_counters", (string)null);
+                });
+
+            modelBuilder.Entity("EsimRenewal.Core.Throttling.SpentChallenge", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_spent_challenges");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_spent_challenges_expires_at");
+
+                    b.ToTable("spent_challenges", (string)null);
                 });
 
             modelBuilder.Entity("EsimRenewal.Core.Vouchers.Voucher", b =>

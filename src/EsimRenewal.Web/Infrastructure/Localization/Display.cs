@@ -28,5 +28,17 @@ public static class Display
     public static string Kind(IStringLocalizer t, SimKind kind) =>
         kind == SimKind.Physical ? t["Sim.Kind.Physical"] : t["Sim.Kind.Esim"];
 
+    /// <summary>"12 days left" / "expires today", counted in JST calendar days.</summary>
+    public static string DaysLeft(IStringLocalizer t, DateTimeOffset expiresAt, DateTimeOffset now)
+    {
+        var days = Core.Common.Jst.DateOf(expiresAt).DayNumber - Core.Common.Jst.DateOf(now).DayNumber;
+        return days switch
+        {
+            <= 0 => t["Sims.ExpiresToday"],
+            1 => t["Sims.OneDayLeft"],
+            _ => t["Sims.DaysLeft", days],
+        };
+    }
+
     private static string Gigabytes(long mb) => (mb / 1024m).ToString("0.#", CultureInfo.InvariantCulture);
 }

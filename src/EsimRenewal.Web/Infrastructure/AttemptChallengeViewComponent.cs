@@ -1,0 +1,42 @@
+using EsimRenewal.Core.Throttling;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace EsimRenewal.Web.Infrastructure;
+
+/// <summary>
+/// Inside every form that leads to a limited attempt: when the visitor's address is held back, a
+/// proof-of-work challenge that the browser solves (js/challenge.js) into the hidden field
+/// <c>challenge</c>. Renders nothing otherwise.
+/// </summary>
+public sealed class AttemptChallengeViewComponent(AttemptLimiter limiter) : ViewComponent
+{
+    public const string FieldName = "challenge";
+
+    /// <summary>Set by a page whose attempt was refused only for want of a solved challenge: the form then submits itself once solved.</summary>
+    public const string AutoSubmitKey = "challenge-autosubmit";
+
+    public async Task<IViewComponentResult> InvokeAsync(string purpose)
+    {
+        var challenge = await limiter.ChallengeForAsync(purpose, HttpContext.Connection.RemoteIpAddress?.ToString(), HttpContext.RequestAborted);
+        return challenge is null
+            ? Content(string.Empty)
+            : View(new AttemptChallengeView(challenge, ViewData[AutoSubmitKey] is true));
+    }
+}
+
+public sealed record AttemptChallengeView(ProofOfWorkChallenge Challenge, bool AutoSubmit);
+
+public static class AttemptChallengeExtensions
+{
+    /// <summary>The solved challenge a form carried, if any.</summary>
+    public static string? ChallengeSolution(this PageModel page) =>
+        page.Request.HasFormContentType && page.Request.Form.TryGetValue(AttemptChallengeViewComponent.FieldName, out var value) ? value.ToString() : null;
+
+    /// <summary>Marks the response as "solve the challenge, then this form submits itself".</summary>
+    public static void RequireChallenge(this PageModel page)
+    {
+        page.ViewData[AttemptChallengeViewComponent.AutoSubmitKey] = true;
+        page.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+    }
+}

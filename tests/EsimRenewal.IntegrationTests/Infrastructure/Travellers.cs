@@ -1,0 +1,35 @@
+using EsimRenewal.Core.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace EsimRenewal.IntegrationTests.Infrastructure;
+
+/// <summary>New people, the way a stranger starts: registering through the real form.</summary>
+public static class Travellers
+{
+    public const string Password = "correct horse battery";
+
+    public static HttpClient NewBrowser(this PortalFactory portal, string language = "en")
+    {
+        var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+        return client;
+    }
+
+    /// <summary>Registers through /account/register; returns the signed-in client and the new account's id.</summary>
+    public static async Task<(HttpClient Client, string UserId)> SignUpAsync(this PortalFactory portal, string identifier, string language = "en")
+    {
+        var client = portal.NewBrowser(language);
+        var page = await client.GetDocumentAsync("/account/register");
+        var response = await client.SubmitAsync(page, "[data-testid=register-form]", new Dictionary<string, string>
+        {
+            ["Input.Identifier"] = identifier,
+            ["Input.Password"] = Password,
+            ["Input.ConfirmPassword"] = Password,
+        });
+        Assert.True(response.IsRedirect(), $"Registering {identifier} failed: {(int)response.StatusCode}");
+        Assert.True(SignInIdentifier.TryParse(identifier, out var parsed));
+        await using var db = portal.Database.NewContext();
+        return (client, await db.Users.Where(u => u.UserName == parsed.Value).Select(u => u.Id).SingleAsync());
+    }
+}
