@@ -1,6 +1,7 @@
 using EsimRenewal.Core.Auditing;
 using EsimRenewal.Core.Carrier;
 using EsimRenewal.Core.Identity;
+using EsimRenewal.Core.Notifications;
 using EsimRenewal.Core.Orders;
 using EsimRenewal.Core.Payments;
 using EsimRenewal.Core.Plans;
@@ -32,6 +33,7 @@ public sealed class EsimDbContext(DbContextOptions<EsimDbContext> options)
     public DbSet<SimulatedCarrierCall> SimulatedCarrierCalls => Set<SimulatedCarrierCall>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ReminderLog> ReminderLogs => Set<ReminderLog>();
+    public DbSet<OutgoingEmail> OutgoingEmails => Set<OutgoingEmail>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -11,6 +11,10 @@ public sealed class Order
     public const int StripeIdMaxLength = 255;
     public const int EmailMaxLength = 256;
     public const int CultureMaxLength = 10;
+    public const int PaymentMethodMaxLength = 40;
+
+    /// <summary>The payment method of a voucher redemption (paid at the store).</summary>
+    public const string VoucherPaymentMethod = "voucher";
 
     private Order()
     {
@@ -35,6 +39,9 @@ public sealed class Order
     public string IdempotencyKey { get; private set; } = "";
     public string? CheckoutSessionId { get; private set; }
     public string? PaymentIntentId { get; private set; }
+
+    /// <summary>How it was paid: the provider's payment method type (<c>card</c>, <c>alipay</c>, <c>konbini</c>…) or <c>voucher</c>.</summary>
+    public string? PaymentMethod { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? PaidAt { get; private set; }
     public DateTimeOffset? FulfilledAt { get; private set; }
@@ -73,6 +80,7 @@ public sealed class Order
     public static Order ForVoucher(Sim sim, PlanVersion plan, RenewalOutcome outcome, string? userId, string email, string culture, string idempotencyKey, DateTimeOffset now)
     {
         var order = New(OrderKind.Voucher, sim, plan, Yen.Zero, userId, email, culture, idempotencyKey, now);
+        order.PaymentMethod = VoucherPaymentMethod;
         order.State = OrderState.Paid;
         order.PaidAt = now;
         order.MarkFulfilled(outcome, now);
@@ -114,6 +122,29 @@ public sealed class Order
             PaymentIntentId ??= paymentIntentId;
             AsyncPaymentDeadline = deadline;
         }
+    }
+
+    /// <summary>
+    /// What the provider reports about the payment: the method (kept once known) and, for orders without
+    /// an email (phone-only accounts, guests), the email given at checkout, where the receipt goes.
+    /// </summary>
+    public void RecordPaymentDetails(string? paymentMethod, string? customerEmail)
+    {
+        if (!string.IsNullOrWhiteSpace(paymentMethod) && PaymentMethod is null)
+        {
+            PaymentMethod = paymentMethod.Length > PaymentMethodMaxLength ? paymentMethod[..PaymentMethodMaxLength] : paymentMethod;
+        }
+        if (string.IsNullOrEmpty(Email) && !string.IsNullOrWhiteSpace(customerEmail) && customerEmail.Length <= EmailMaxLength)
+        {
+            Email = customerEmail;
+        }
+    }
+
+    /// <summary>The buyer's account is deleted: the financial record stays, the personal data goes.</summary>
+    public void RemovePersonalData()
+    {
+        UserId = null;
+        Email = "";
     }
 
     /// <summary>Moves an unpaid order to Paid; returns false when it was not awaiting payment.</summary>

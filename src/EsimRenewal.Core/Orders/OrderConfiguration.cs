@@ -22,6 +22,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         order.Property(o => o.CheckoutSessionId).HasMaxLength(Order.StripeIdMaxLength);
         order.HasIndex(o => o.CheckoutSessionId).IsUnique();
         order.Property(o => o.PaymentIntentId).HasMaxLength(Order.StripeIdMaxLength);
+        order.Property(o => o.PaymentMethod).HasMaxLength(Order.PaymentMethodMaxLength);
         order.HasIndex(o => o.PaymentIntentId);
         order.HasIndex(o => new { o.State, o.CreatedAt });
         order.HasIndex(o => new { o.UserId, o.CreatedAt });

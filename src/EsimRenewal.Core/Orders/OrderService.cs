@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EsimRenewal.Core.Orders;
 
-/// <summary>An order as its owner sees it.</summary>
+/// <summary>An order as its buyer sees it, with what its receipt needs.</summary>
 public sealed record OrderView(
     Guid Id,
     long Number,
@@ -13,15 +13,29 @@ public sealed record OrderView(
     OrderState State,
     LocalizedText PlanName,
     int ValidityDays,
+    long? DataMb,
+    int? DailyFairUseMb,
     Yen Amount,
     Guid? SimId,
     string? Iccid,
     DateTimeOffset CreatedAt,
     DateTimeOffset? PaidAt,
+    DateTimeOffset? RefundedAt,
     DateTimeOffset? PreviousExpiresAt,
     DateTimeOffset? NewExpiresAt,
     DateTimeOffset? AsyncPaymentDeadline,
-    bool HasCheckoutSession);
+    bool HasCheckoutSession,
+    string? PaymentMethod,
+    string Email)
+{
+    /// <summary>An eSIM bought with this order: its activation code, shown to the owner only.</summary>
+    public string? ActivationCode { get; init; }
+
+    /// <summary>Money was taken through the portal (a voucher was paid at the store, which gives its own receipt).</summary>
+    public bool HasReceipt => Kind != OrderKind.Voucher && PaidAt is not null && State is OrderState.Paid or OrderState.Fulfilled or OrderState.Refunded;
+
+    public Yen IncludedTax => ConsumptionTax.IncludedIn(Amount);
+}
 
 /// <summary>Order history and order pages, scoped to the owner.</summary>
 public sealed class OrderService(EsimDbContext db, IPaymentGateway gateway, FulfilmentService fulfilment)
@@ -46,13 +60,47 @@ public sealed class OrderService(EsimDbContext db, IPaymentGateway gateway, Fulf
         {
             await fulfilment.ApplySessionAsync(await gateway.GetCheckoutSessionAsync(sessionId, ct), ct);
         }
+        var view = await Views().Where(o => o.Id == orderId).Select(ToView).SingleAsync(ct);
+        return view with { ActivationCode = await ActivationCodeAsync(userId, view, ct) };
+    }
+
+    /// <summary>
+    /// The order page reached through the signed link in a receipt email (guest quick renewals): the
+    /// caller has verified the link. Brought up to date from the provider like the owner's page; never
+    /// shows an eSIM's activation code.
+    /// </summary>
+    public async Task<OrderView?> GetByLinkAsync(Guid orderId, bool syncWithProvider, CancellationToken ct = default)
+    {
+        var order = await Views().Where(o => o.Id == orderId).Select(o => new { o.State, o.CheckoutSessionId }).SingleOrDefaultAsync(ct);
+        if (order is null)
+        {
+            return null;
+        }
+        if (syncWithProvider && order.CheckoutSessionId is { } sessionId
+            && order.State is OrderState.PendingPayment or OrderState.AwaitingAsyncPayment)
+        {
+            await fulfilment.ApplySessionAsync(await gateway.GetCheckoutSessionAsync(sessionId, ct), ct);
+        }
         return await Views().Where(o => o.Id == orderId).Select(ToView).SingleAsync(ct);
     }
+
+    /// <summary>The order behind a confirmation email, as its recipient sees it (the activation only when the eSIM is still theirs).</summary>
+    public async Task<OrderView?> GetForEmailAsync(Guid orderId, CancellationToken ct = default)
+    {
+        var view = await Views().Where(o => o.Id == orderId).Select(ToView).SingleOrDefaultAsync(ct);
+        var owner = await Views().Where(o => o.Id == orderId).Select(o => o.UserId).SingleOrDefaultAsync(ct);
+        return view is null || owner is null ? view : view with { ActivationCode = await ActivationCodeAsync(owner, view, ct) };
+    }
+
+    private async Task<string?> ActivationCodeAsync(string ownerId, OrderView order, CancellationToken ct) =>
+        order.Kind == OrderKind.NewEsim && order.State == OrderState.Fulfilled && order.SimId is { } simId
+            ? await db.Sims.AsNoTracking().Where(s => s.Id == simId && s.OwnerId == ownerId).Select(s => s.ActivationCode).SingleOrDefaultAsync(ct)
+            : null;
 
     private IQueryable<Order> Views() => db.Orders.AsNoTracking();
 
     private static readonly System.Linq.Expressions.Expression<Func<Order, OrderView>> ToView = o => new OrderView(
-        o.Id, o.Number, o.Kind, o.State, o.PlanVersion.Plan.Name, o.PlanVersion.ValidityDays, o.Amount, o.SimId,
-        o.Sim == null ? null : o.Sim.Iccid, o.CreatedAt, o.PaidAt, o.PreviousExpiresAt, o.NewExpiresAt, o.AsyncPaymentDeadline,
-        o.CheckoutSessionId != null);
+        o.Id, o.Number, o.Kind, o.State, o.PlanVersion.Plan.Name, o.PlanVersion.ValidityDays, o.PlanVersion.DataMb, o.PlanVersion.DailyFairUseMb,
+        o.Amount, o.SimId, o.Sim == null ? null : o.Sim.Iccid, o.CreatedAt, o.PaidAt, o.RefundedAt, o.PreviousExpiresAt, o.NewExpiresAt,
+        o.AsyncPaymentDeadline, o.CheckoutSessionId != null, o.PaymentMethod, o.Email);
 }

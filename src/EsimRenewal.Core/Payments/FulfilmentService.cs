@@ -1,5 +1,6 @@
 using EsimRenewal.Core.Carrier;
 using EsimRenewal.Core.Data;
+using EsimRenewal.Core.Notifications;
 using EsimRenewal.Core.Orders;
 using EsimRenewal.Core.Sims;
 using Microsoft.EntityFrameworkCore;
@@ -36,6 +37,8 @@ public sealed class FulfilmentService(
     TimeProvider clock,
     ILogger<FulfilmentService> logger)
 {
+    private const string KonbiniPaymentMethod = "konbini";
+
     public async Task<FulfilmentResult> ApplyEventAsync(PaymentEvent paymentEvent, CancellationToken ct = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -91,6 +94,10 @@ public sealed class FulfilmentService(
         {
             order.AttachCheckoutSession(session.Id);
         }
+        if (session is not null)
+        {
+            order.RecordPaymentDetails(session.PaymentMethodType, session.CustomerEmail);
+        }
         switch (kind)
         {
             case PaymentEventKind.CheckoutCompleted or PaymentEventKind.AsyncPaymentSucceeded when session!.PaymentStatus == CheckoutPaymentStatus.Paid:
@@ -105,6 +112,8 @@ public sealed class FulfilmentService(
                 }
                 break;
             case PaymentEventKind.CheckoutCompleted when session!.Status == CheckoutStatus.Complete:
+                // Complete but unpaid: an asynchronous method, and konbini is the only one offered.
+                order.RecordPaymentDetails(KonbiniPaymentMethod, null);
                 order.AwaitAsyncPayment(session.PaymentIntentId, Common.Jst.EndOfDay(now.AddDays(payments.Value.KonbiniExpiresAfterDays)));
                 break;
             case PaymentEventKind.AsyncPaymentFailed:
@@ -138,6 +147,7 @@ public sealed class FulfilmentService(
         var outcome = sim.ApplyRenewal(plan, now);
         order.MarkFulfilled(outcome, now);
         db.OutboxMessages.Add(CarrierOutbox.ValidityChanged("order:" + order.Id, sim, now));
+        await EmailOutbox.EnqueueConfirmationAsync(db, order, now, ct);
         logger.LogInformation("Order {OrderId} fulfilled: SIM {SimId} valid until {ExpiresAt}", order.Id, sim.Id, outcome.NewExpiresAt);
     }
 

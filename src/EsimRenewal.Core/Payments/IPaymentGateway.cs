@@ -30,6 +30,8 @@ public enum CheckoutPaymentStatus
 }
 
 /// <summary>A provider's checkout session, as far as the portal cares.</summary>
+/// <param name="PaymentMethodType">How it was paid (<c>card</c>, <c>alipay</c>, <c>konbini</c>…), once known.</param>
+/// <param name="CustomerEmail">The email the customer gave at checkout (receipts of phone-only and guest orders go there).</param>
 public sealed record CheckoutSession(
     string Id,
     Guid? OrderId,
@@ -39,7 +41,9 @@ public sealed record CheckoutSession(
     Yen AmountTotal,
     string? PaymentIntentId,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? ExpiresAt);
+    DateTimeOffset? ExpiresAt,
+    string? PaymentMethodType = null,
+    string? CustomerEmail = null);
 
 /// <summary>The payment provider (Stripe, or the local emulator speaking its API).</summary>
 public interface IPaymentGateway
@@ -47,6 +51,7 @@ public interface IPaymentGateway
     /// <summary>Creates the hosted checkout; the same idempotency key always returns the same session.</summary>
     Task<CheckoutSession> CreateCheckoutSessionAsync(CheckoutRequest request, CancellationToken ct = default);
 
+    /// <summary>The session as the provider sees it now, with how it was paid and the customer's email.</summary>
     Task<CheckoutSession> GetCheckoutSessionAsync(string sessionId, CancellationToken ct = default);
 
     /// <summary>Every checkout session created at or after <paramref name="since"/>, for reconciliation.</summary>

@@ -2,6 +2,7 @@ using EsimRenewal.Core.Auditing;
 using EsimRenewal.Core.Carrier;
 using EsimRenewal.Core.Common;
 using EsimRenewal.Core.Data;
+using EsimRenewal.Core.Notifications;
 using EsimRenewal.Core.Orders;
 using EsimRenewal.Core.Plans;
 using EsimRenewal.Core.Sims;
@@ -205,6 +206,7 @@ public sealed class VoucherRedemptionService(
         db.Orders.Add(order);
         db.VoucherRedemptions.Add(redemption);
         db.OutboxMessages.Add(CarrierOutbox.ValidityChanged(redemption.Id.ToString(), sim, now));
+        await EmailOutbox.EnqueueConfirmationAsync(db, order, now, ct);
         AuditLog.Record(db, redeemer.Actor, "voucher.redeemed", nameof(Voucher), voucher.Id.ToString(),
             new { state = nameof(VoucherState.Active), voucher.Serial, simExpiresAt = outcome.PreviousExpiresAt },
             new { state = nameof(VoucherState.Redeemed), voucher.Serial, simId = sim.Id, orderId = order.Id, redemptionId = redemption.Id, channel = redeemer.Channel.ToString(), simExpiresAt = outcome.NewExpiresAt },

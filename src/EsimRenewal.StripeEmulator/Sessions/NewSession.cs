@@ -69,7 +69,7 @@ public static class NewSessionReader
         "submit_type", "subscription_data", "success_url", "tax_id_collection", "ui_mode", "wallet_options",
     ]);
 
-    public static readonly FrozenSet<string> Expandable = FrozenSet.ToFrozenSet(["line_items", "payment_intent"]);
+    public static readonly FrozenSet<string> Expandable = FrozenSet.ToFrozenSet(["line_items", "payment_intent", "payment_intent.latest_charge"]);
 
     public static NewSession Read(FormNode p, DateTimeOffset now)
     {

@@ -49,7 +49,7 @@ public static class SessionWire
             ["locale"] = s.Locale,
             ["metadata"] = WireJson.Map(s.Metadata),
             ["mode"] = "payment",
-            ["payment_intent"] = PaymentIntentField(s, state, expand.Contains("payment_intent")),
+            ["payment_intent"] = PaymentIntentField(s, state, expand),
             ["payment_link"] = null,
             ["payment_method_collection"] = "if_required",
             ["payment_method_configuration_details"] = null,
@@ -131,14 +131,28 @@ public static class SessionWire
         ["tax_ids"] = new JsonArray(),
     };
 
-    private static JsonNode? PaymentIntentField(CheckoutSession s, EmulatorState state, bool expanded)
+    /// <summary>The id, or with <c>expand[]=payment_intent</c> the object (and its charge with <c>payment_intent.latest_charge</c>).</summary>
+    private static JsonNode? PaymentIntentField(CheckoutSession s, EmulatorState state, IReadOnlySet<string> expand)
     {
         if (s.PaymentIntentId is null)
         {
             return null;
         }
 
-        return expanded ? PaymentWire.PaymentIntent(state.PaymentIntents[s.PaymentIntentId]) : JsonValue.Create(s.PaymentIntentId);
+        var withCharge = expand.Contains("payment_intent.latest_charge");
+        if (!withCharge && !expand.Contains("payment_intent"))
+        {
+            return JsonValue.Create(s.PaymentIntentId);
+        }
+
+        var pi = state.PaymentIntents[s.PaymentIntentId];
+        var json = PaymentWire.PaymentIntent(pi);
+        if (withCharge && pi.ChargeId is { } chargeId)
+        {
+            json["latest_charge"] = PaymentWire.Charge(state.Charges[chargeId]);
+        }
+
+        return json;
     }
 
     private static JsonObject PaymentMethodOptions(CheckoutSession s)

@@ -94,6 +94,8 @@ public static class HostingExtensions
         {
             options.Conventions.AuthorizeFolder("/Sims");
             options.Conventions.AuthorizeFolder("/Orders");
+            options.Conventions.AllowAnonymousToPage("/Orders/Details"); // the signed link of a guest's order; the page checks
+
             options.Conventions.AuthorizeFolder("/Staff", Policies.Staff);
             options.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
         })
@@ -111,6 +113,10 @@ public static class HostingExtensions
             // Trusted proxies come from configuration in a deployment; loopback is trusted by default.
         });
         builder.Services.AddValidatorsFromAssemblyContaining<SharedResource>(includeInternalTypes: true);
+        builder.Services.AddOptions<SiteOptions>().Bind(builder.Configuration.GetSection(SiteOptions.Section))
+            .Validate(SiteOptions.IsValid, "Site:PublicBaseUrl must be the portal's absolute http(s) address, e.g. https://shop.example.jp.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<EsimRenewal.Web.Orders.OrderLinks>();
         builder.Services.AddOptions<OperatorOptions>().Bind(builder.Configuration.GetSection(OperatorOptions.Section))
             .Validate(o => o.Problems().Count == 0, "Operator settings are missing or malformed; every Operator:* value is required and Operator:InvoiceRegistrationNumber is T followed by 13 digits.")
             .ValidateOnStart();

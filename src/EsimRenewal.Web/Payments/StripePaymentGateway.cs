@@ -69,7 +69,7 @@ internal sealed class StripePaymentGateway(IStripeClient stripe, IOptions<Paymen
     }
 
     public async Task<CheckoutSession> GetCheckoutSessionAsync(string sessionId, CancellationToken ct = default) =>
-        ToCheckoutSession(await new SessionService(stripe).GetAsync(sessionId, cancellationToken: ct));
+        ToCheckoutSession(await new SessionService(stripe).GetAsync(sessionId, new SessionGetOptions { Expand = ["payment_intent.latest_charge"] }, cancellationToken: ct));
 
     public async IAsyncEnumerable<CheckoutSession> ListCheckoutSessionsAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken ct = default)
     {
@@ -99,5 +99,7 @@ internal sealed class StripePaymentGateway(IStripeClient stripe, IOptions<Paymen
         Yen.FromMinorUnits(session.AmountTotal ?? 0),
         session.PaymentIntentId,
         new DateTimeOffset(DateTime.SpecifyKind(session.Created, DateTimeKind.Utc)),
-        new DateTimeOffset(DateTime.SpecifyKind(session.ExpiresAt, DateTimeKind.Utc)));
+        new DateTimeOffset(DateTime.SpecifyKind(session.ExpiresAt, DateTimeKind.Utc)),
+        session.PaymentIntent?.LatestCharge?.PaymentMethodDetails?.Type,
+        session.CustomerDetails?.Email);
 }

@@ -17,7 +17,7 @@ public static class StripeWebhookEndpoint
 
     public static void MapStripeWebhook(this IEndpointRouteBuilder app) => app.MapPost(Path, HandleAsync).DisableAntiforgery();
 
-    private static async Task<IResult> HandleAsync(HttpRequest request, FulfilmentService fulfilment, IOptions<StripeOptions> options, ILoggerFactory loggers, CancellationToken ct)
+    private static async Task<IResult> HandleAsync(HttpRequest request, FulfilmentService fulfilment, IPaymentGateway gateway, IOptions<StripeOptions> options, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger(typeof(StripeWebhookEndpoint).FullName!);
         if (request.ContentLength is > MaxBodyBytes)
@@ -49,6 +49,12 @@ public static class StripeWebhookEndpoint
         if (ToPaymentEvent(stripeEvent) is not { } paymentEvent)
         {
             return Results.Ok();
+        }
+        if (paymentEvent.Session is { PaymentStatus: CheckoutPaymentStatus.Paid } paid)
+        {
+            // An event's session is not expanded: ask Stripe how it was paid, for the receipt.
+            var current = await gateway.GetCheckoutSessionAsync(paid.Id, ct);
+            paymentEvent = paymentEvent with { Session = paid with { PaymentMethodType = current.PaymentMethodType, CustomerEmail = paid.CustomerEmail ?? current.CustomerEmail } };
         }
         var result = await fulfilment.ApplyEventAsync(paymentEvent, ct);
         logger.LogInformation("Webhook {EventId} ({EventType}): {Result}", stripeEvent.Id, stripeEvent.Type, result);

@@ -38,6 +38,9 @@ public class PortalFactory(TestDatabase database, DateTimeOffset? startTime = nu
         ["Operator:InvoiceRegistrationNumber"] = "T9876543210987",
     };
 
+    /// <summary>The portal's address in emails of test hosts (tests follow links by their path).</summary>
+    public const string PublicBaseUrl = "https://shop.test";
+
     public const string StripeSecretKey = "sk_test_portal_tests_only";
     public const string StripeWebhookSecret = "whsec_portal_tests_only";
 
@@ -60,6 +63,7 @@ public class PortalFactory(TestDatabase database, DateTimeOffset? startTime = nu
         builder.UseSetting("Stripe:SecretKey", StripeSecretKey);
         builder.UseSetting("Stripe:WebhookSecret", StripeWebhookSecret);
         builder.UseSetting("Vouchers:CodeHashKey", TestVoucherKey);
+        builder.UseSetting("Site:PublicBaseUrl", PublicBaseUrl);
         foreach (var (key, value) in OperatorSettings)
         {
             builder.UseSetting(key, value);
