@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
@@ -111,9 +112,8 @@ public static class HostingExtensions
             // Trusted proxies come from configuration in a deployment; loopback is trusted by default.
         });
         builder.Services.AddValidatorsFromAssemblyContaining<SharedResource>(includeInternalTypes: true);
-        builder.Services.AddOptions<OperatorOptions>().Bind(builder.Configuration.GetSection(OperatorOptions.Section))
-            .Validate(o => o.Problems().Count == 0, "Operator settings are missing or malformed; every Operator:* value is required and Operator:InvoiceRegistrationNumber is T followed by 13 digits.")
-            .ValidateOnStart();
+        builder.Services.AddOptions<OperatorOptions>().Bind(builder.Configuration.GetSection(OperatorOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<OperatorOptions>, OperatorOptions.Validator>();
     }
 
     public static void AddEsimServices(this WebApplicationBuilder builder)
