@@ -17,6 +17,7 @@ public partial class SharedResourceTests
     {
         "Sim.Kind.Esim", // "eSIM" in every language
         "Plan.DataGb",   // "{0} GB"
+        "Legal.Commerce.TitleInJapanese", // 特定商取引法に基づく表記: the statute's own name, shown under the translated title
     };
 
     /// <summary>
