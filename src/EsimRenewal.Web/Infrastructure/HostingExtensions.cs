@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
@@ -117,9 +118,8 @@ public static class HostingExtensions
             .Validate(SiteOptions.IsValid, "Site:PublicBaseUrl must be the portal's absolute http(s) address, e.g. https://shop.example.jp.")
             .ValidateOnStart();
         builder.Services.AddSingleton<EsimRenewal.Web.Orders.OrderLinks>();
-        builder.Services.AddOptions<OperatorOptions>().Bind(builder.Configuration.GetSection(OperatorOptions.Section))
-            .Validate(o => o.Problems().Count == 0, "Operator settings are missing or malformed; every Operator:* value is required and Operator:InvoiceRegistrationNumber is T followed by 13 digits.")
-            .ValidateOnStart();
+        builder.Services.AddOptions<OperatorOptions>().Bind(builder.Configuration.GetSection(OperatorOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<OperatorOptions>, OperatorOptions.Validator>();
     }
 
     public static void AddEsimServices(this WebApplicationBuilder builder)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
 
 namespace EsimRenewal.Web.Legal;
 
@@ -54,6 +55,17 @@ public sealed partial class OperatorOptions
         return problems;
     }
 
-    [GeneratedRegex("^T[0-9]{13}$")]
+    /// <summary>Fails start-up with the names of the settings to fix.</summary>
+    public sealed class Validator : IValidateOptions<OperatorOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, OperatorOptions options) => options.Problems() is { Count: > 0 } problems
+            ? ValidateOptionsResult.Fail(
+                $"Operator settings are missing or malformed: {string.Join(", ", problems)}. Name, Representative, Address, Phone and Email "
+                + "are required (the legal pages show them), and Operator:InvoiceRegistrationNumber is T followed by 13 digits.")
+            : ValidateOptionsResult.Success;
+    }
+
+    // \z, not $: "$" would also accept a trailing newline (a value read from a secret file, say).
+    [GeneratedRegex(@"^T[0-9]{13}\z")]
     private static partial Regex RegistrationNumber();
 }

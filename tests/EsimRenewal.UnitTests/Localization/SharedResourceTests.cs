@@ -20,6 +20,7 @@ public partial class SharedResourceTests
         "Esim.Activation.IphoneTitle", // a product name
         "Esim.Activation.AndroidTitle",
         "Sims.Add.Pin", // "PIN" in Japanese too
+        "Legal.Commerce.TitleInJapanese", // 特定商取引法に基づく表記: the statute's own name, shown under the translated title
     };
 
     /// <summary>
