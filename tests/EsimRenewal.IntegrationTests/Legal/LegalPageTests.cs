@@ -274,7 +274,7 @@ public sealed partial class LegalPageTests(PortalFixture portal) : IClassFixture
     {
         await using var db = portal.Database.NewContext();
         var sim = Sim.RegisterPhysical(Iccid.FromBody("898110000000000042"), SimPin.Hash("1234"), TestData.Epoch);
-        sim.AssignTo(userId);
+        sim.AssignTo(userId, TestData.Epoch);
         db.Sims.Add(sim);
         await db.SaveChangesAsync();
         return sim.Id;
