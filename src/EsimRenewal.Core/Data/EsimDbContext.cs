@@ -22,6 +22,7 @@ public sealed class EsimDbContext(DbContextOptions<EsimDbContext> options)
     public DbSet<Plan> Plans => Set<Plan>();
     public DbSet<PlanVersion> PlanVersions => Set<PlanVersion>();
     public DbSet<Sim> Sims => Set<Sim>();
+    public DbSet<OneTimeCode> OneTimeCodes => Set<OneTimeCode>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();
     public DbSet<VoucherBatch> VoucherBatches => Set<VoucherBatch>();

@@ -65,13 +65,13 @@ public sealed class OrderService(EsimDbContext db, IPaymentGateway gateway, Fulf
     }
 
     /// <summary>
-    /// The order page reached through the signed link in a receipt email (guest quick renewals): the
-    /// caller has verified the link. Brought up to date from the provider like the owner's page; never
+    /// The order page of an order placed without an account (quick renewal), reached through the signed
+    /// link of its receipt email or of the return from checkout: the caller has verified the link. Brought up to date from the provider like the owner's page; never
     /// shows an eSIM's activation code.
     /// </summary>
     public async Task<OrderView?> GetByLinkAsync(Guid orderId, bool syncWithProvider, CancellationToken ct = default)
     {
-        var order = await Views().Where(o => o.Id == orderId).Select(o => new { o.State, o.CheckoutSessionId }).SingleOrDefaultAsync(ct);
+        var order = await Views().Where(o => o.Id == orderId && o.UserId == null).Select(o => new { o.State, o.CheckoutSessionId }).SingleOrDefaultAsync(ct);
         if (order is null)
         {
             return null;

@@ -12,8 +12,12 @@ namespace EsimRenewal.Core.Payments;
 /// <summary>
 /// A purchase request from a page. <see cref="RequestId"/> is minted when the page is rendered and
 /// sent back with the form, so a double click or a retried POST is the same request.
+/// <see cref="UserId"/> is null for a purchase without an account (quick renewal).
 /// </summary>
-public sealed record PurchaseRequest(string UserId, Guid RequestId, string Culture, string StripeLocale, Func<Guid, (string Success, string Cancel)> ReturnUrls);
+public sealed record PurchaseRequest(string? UserId, Guid RequestId, string Culture, string StripeLocale, Func<Guid, (string Success, string Cancel)> ReturnUrls)
+{
+    public string SignedInUserId => UserId ?? throw new InvalidOperationException("This purchase needs a signed-in account.");
+}
 
 public enum CheckoutStartStatus
 {
@@ -41,13 +45,19 @@ public sealed record RenewalChoice(Guid SimId, string Iccid, SimKind Kind, DateT
 public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, TimeProvider clock, ILogger<CheckoutService> logger)
 {
     /// <summary>The renewal page: the owner's SIM and the plans that fit it, each with its preview.</summary>
-    public async Task<RenewalChoice?> GetRenewalChoiceAsync(string userId, Guid simId, CancellationToken ct = default)
+    public async Task<RenewalChoice?> GetRenewalChoiceAsync(string userId, Guid simId, CancellationToken ct = default) =>
+        await db.Sims.AsNoTracking().SingleOrDefaultAsync(s => s.Id == simId && s.OwnerId == userId, ct) is { } sim
+            ? await ChoiceForAsync(sim, ct)
+            : null;
+
+    /// <summary>Quick renewal: the plans for a SIM whose holder proved it (card PIN or a code sent to the eSIM's email).</summary>
+    public async Task<RenewalChoice?> GetVerifiedRenewalChoiceAsync(Guid simId, CancellationToken ct = default) =>
+        await db.Sims.AsNoTracking().SingleOrDefaultAsync(s => s.Id == simId, ct) is { } sim
+            ? await ChoiceForAsync(sim, ct)
+            : null;
+
+    private async Task<RenewalChoice> ChoiceForAsync(Sim sim, CancellationToken ct)
     {
-        var sim = await db.Sims.AsNoTracking().SingleOrDefaultAsync(s => s.Id == simId && s.OwnerId == userId, ct);
-        if (sim is null)
-        {
-            return null;
-        }
         var now = clock.GetUtcNow();
         var flag = sim.Kind.AsFlag();
         var plans = await db.PlanVersions.AsNoTracking()
@@ -63,7 +73,8 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, T
 
     public async Task<CheckoutStart> StartRenewalAsync(PurchaseRequest request, Guid simId, Guid planVersionId, CancellationToken ct = default)
     {
-        var sim = await db.Sims.SingleOrDefaultAsync(s => s.Id == simId && s.OwnerId == request.UserId, ct);
+        var userId = request.SignedInUserId;
+        var sim = await db.Sims.SingleOrDefaultAsync(s => s.Id == simId && s.OwnerId == userId, ct);
         if (sim is null)
         {
             return new CheckoutStart(CheckoutStartStatus.NotFound);
@@ -73,9 +84,30 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, T
         {
             return new CheckoutStart(CheckoutStartStatus.PlanNotAvailable);
         }
-        var email = await EmailOfAsync(request.UserId, ct);
-        var key = $"renewal:{request.UserId}:{request.RequestId:N}";
-        return await StartAsync(key, () => Order.ForRenewal(sim, plan, request.UserId, email, request.Culture, key, clock.GetUtcNow()), request, ct);
+        var email = await EmailOfAsync(userId, ct);
+        var key = $"renewal:{userId}:{request.RequestId:N}";
+        return await StartAsync(key, () => Order.ForRenewal(sim, plan, userId, email, request.Culture, key, clock.GetUtcNow()), request, ct);
+    }
+
+    /// <summary>
+    /// Quick renewal without an account, for a SIM whose holder proved it. An eSIM's receipt goes to the
+    /// email it was bought with; for a physical SIM, Stripe Checkout asks for one.
+    /// </summary>
+    public async Task<CheckoutStart> StartVerifiedRenewalAsync(PurchaseRequest request, Guid simId, Guid planVersionId, CancellationToken ct = default)
+    {
+        var sim = await db.Sims.SingleOrDefaultAsync(s => s.Id == simId, ct);
+        if (sim is null)
+        {
+            return new CheckoutStart(CheckoutStartStatus.NotFound);
+        }
+        var plan = await FindPlanOnSaleAsync(planVersionId, ct);
+        if (plan is null || !plan.Fits(sim.Kind))
+        {
+            return new CheckoutStart(CheckoutStartStatus.PlanNotAvailable);
+        }
+        var email = sim.Kind == SimKind.Esim ? sim.PurchaseEmail ?? "" : "";
+        var key = $"quick-renewal:{sim.Id:N}:{request.RequestId:N}";
+        return await StartAsync(key, () => Order.ForRenewal(sim, plan, null, email, request.Culture, key, clock.GetUtcNow()), request, ct);
     }
 
     public async Task<CheckoutStart> StartNewEsimAsync(PurchaseRequest request, Guid planVersionId, CancellationToken ct = default)
@@ -85,16 +117,28 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, T
         {
             return new CheckoutStart(CheckoutStartStatus.PlanNotAvailable);
         }
-        var email = await EmailOfAsync(request.UserId, ct);
-        var key = $"new-esim:{request.UserId}:{request.RequestId:N}";
-        return await StartAsync(key, () => Order.ForNewEsim(plan, request.UserId, email, request.Culture, key, clock.GetUtcNow()), request, ct);
+        var userId = request.SignedInUserId;
+        var email = await EmailOfAsync(userId, ct);
+        var key = $"new-esim:{userId}:{request.RequestId:N}";
+        return await StartAsync(key, () => Order.ForNewEsim(plan, userId, email, request.Culture, key, clock.GetUtcNow()), request, ct);
     }
 
     /// <summary>Continues paying an unpaid order of the user's (its checkout was left, or is still open).</summary>
     public async Task<CheckoutStart> ResumeAsync(PurchaseRequest request, Guid orderId, CancellationToken ct = default)
     {
+        var userId = request.SignedInUserId;
         var order = await db.Orders.Include(o => o.PlanVersion).ThenInclude(v => v.Plan)
-            .SingleOrDefaultAsync(o => o.Id == orderId && o.UserId == request.UserId, ct);
+            .SingleOrDefaultAsync(o => o.Id == orderId && o.UserId == userId, ct);
+        return order is null
+            ? new CheckoutStart(CheckoutStartStatus.NotFound)
+            : await CheckoutAsync(order, request, ct);
+    }
+
+    /// <summary>Continues paying an order placed without an account, reached through its signed link (which the caller checked).</summary>
+    public async Task<CheckoutStart> ResumeByLinkAsync(PurchaseRequest request, Guid orderId, CancellationToken ct = default)
+    {
+        var order = await db.Orders.Include(o => o.PlanVersion).ThenInclude(v => v.Plan)
+            .SingleOrDefaultAsync(o => o.Id == orderId && o.UserId == null, ct);
         return order is null
             ? new CheckoutStart(CheckoutStartStatus.NotFound)
             : await CheckoutAsync(order, request, ct);

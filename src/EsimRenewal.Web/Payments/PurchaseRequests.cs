@@ -2,6 +2,7 @@ using System.Globalization;
 using EsimRenewal.Web.Infrastructure;
 using EsimRenewal.Core.Payments;
 using EsimRenewal.Web.Infrastructure.Localization;
+using EsimRenewal.Web.Orders;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -13,18 +14,23 @@ public static class PurchaseRequests
     /// A purchase by the signed-in user in the current UI language. Checkout returns to the order
     /// page: with the session id after paying, or marked cancelled.
     /// </summary>
-    public static PurchaseRequest For(PageModel page, Guid requestId)
+    public static PurchaseRequest For(PageModel page, Guid requestId) => New(page, page.User.Id(), requestId, orderId =>
     {
-        var culture = Cultures.Normalize(CultureInfo.CurrentUICulture.Name);
-        return new PurchaseRequest(
-            page.User.Id(),
-            requestId,
-            culture,
-            Cultures.StripeLocale(CultureInfo.CurrentUICulture),
-            orderId =>
-            {
-                var orderUrl = page.Url.Page("/Orders/Details", null, new { id = orderId }, page.Request.Scheme)!;
-                return (orderUrl + "?session_id={CHECKOUT_SESSION_ID}", orderUrl + "?cancelled=true");
-            });
-    }
+        var orderUrl = page.Url.Page("/Orders/Details", null, new { id = orderId }, page.Request.Scheme)!;
+        return (orderUrl + "?session_id={CHECKOUT_SESSION_ID}", orderUrl + "?cancelled=true");
+    });
+
+    /// <summary>A purchase without an account (quick renewal): checkout returns to the order's signed link.</summary>
+    public static PurchaseRequest ForGuest(PageModel page, Guid requestId, OrderLinks links) => New(page, null, requestId, orderId =>
+    {
+        var orderUrl = $"{page.Request.Scheme}://{page.Request.Host}{links.PathTo(orderId)}";
+        return (orderUrl + "&session_id={CHECKOUT_SESSION_ID}", orderUrl + "&cancelled=true");
+    });
+
+    private static PurchaseRequest New(PageModel page, string? userId, Guid requestId, Func<Guid, (string Success, string Cancel)> returnUrls) => new(
+        userId,
+        requestId,
+        Cultures.Normalize(CultureInfo.CurrentUICulture.Name),
+        Cultures.StripeLocale(CultureInfo.CurrentUICulture),
+        returnUrls);
 }

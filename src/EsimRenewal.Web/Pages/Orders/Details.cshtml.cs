@@ -1,20 +1,26 @@
 using EsimRenewal.Core.Orders;
 using EsimRenewal.Core.Payments;
 using EsimRenewal.Web.Infrastructure;
+using EsimRenewal.Web.Legal;
+using EsimRenewal.Web.Orders;
 using EsimRenewal.Web.Payments;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 
 namespace EsimRenewal.Web.Pages.Orders;
 
 /// <summary>
-/// <c>/orders/{id}</c>: the true state of an order. Checkout returns here; an unpaid order is first
-/// brought up to date from Stripe, so "paid" shows even before the webhook arrives. A paid order is
-/// never offered for payment again.
+/// <c>/orders/{id}</c>: the true state of an order and its receipt. Checkout returns here; an unpaid
+/// order is first brought up to date from Stripe, so "paid" shows even before the webhook arrives. A
+/// paid order is never offered for payment again. Its buyer sees it signed in, or, for an order
+/// placed without an account, through the signed link (<c>?access=…</c>) of the receipt email.
 /// </summary>
-public sealed class DetailsModel(OrderService orders, CheckoutService checkout) : PageModel
+public sealed class DetailsModel(OrderService orders, CheckoutService checkout, OrderLinks links, IOptions<OperatorOptions> seller) : PageModel
 {
     public OrderView Order { get; private set; } = null!;
+
+    public OperatorOptions Seller => seller.Value;
 
     [BindProperty(SupportsGet = true, Name = "cancelled")]
     public bool Cancelled { get; set; }
@@ -22,17 +28,28 @@ public sealed class DetailsModel(OrderService orders, CheckoutService checkout) 
     [BindProperty(SupportsGet = true, Name = "session_id")]
     public string? ReturnedFromCheckout { get; set; }
 
+    [BindProperty(SupportsGet = true, Name = OrderLinks.QueryName)]
+    public string? Access { get; set; }
+
     /// <summary>Payment is being confirmed: the page refreshes itself until it is settled.</summary>
     public bool IsProcessing => Order.State == OrderState.Paid
         || (Order.State == OrderState.PendingPayment && ReturnedFromCheckout is not null);
 
     public bool CanPay => Order.State == OrderState.PendingPayment && !IsProcessing;
 
+    private bool SignedIn => User.Identity?.IsAuthenticated == true;
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
-        if (await orders.GetForOwnerAsync(User.Id(), id, syncWithProvider: true, ct) is not { } order)
+        Response.Headers.CacheControl = "no-store";
+        var order = SignedIn ? await orders.GetForOwnerAsync(User.Id(), id, syncWithProvider: true, ct) : null;
+        if (order is null && links.Grants(Access, id))
         {
-            return NotFound();
+            order = await orders.GetByLinkAsync(id, syncWithProvider: true, ct);
+        }
+        if (order is null)
+        {
+            return SignedIn || Access is not null ? NotFound() : Challenge();
         }
         Order = order;
         return Page();
@@ -41,12 +58,24 @@ public sealed class DetailsModel(OrderService orders, CheckoutService checkout) 
     /// <summary>Continue paying an unpaid order (after cancelling on the checkout page).</summary>
     public async Task<IActionResult> OnPostPayAsync(Guid id, CancellationToken ct)
     {
-        var start = await checkout.ResumeAsync(PurchaseRequests.For(this, Guid.Empty), id, ct);
+        CheckoutStart start;
+        if (SignedIn)
+        {
+            start = await checkout.ResumeAsync(PurchaseRequests.For(this, Guid.Empty), id, ct);
+        }
+        else if (links.Grants(Access, id))
+        {
+            start = await checkout.ResumeByLinkAsync(PurchaseRequests.ForGuest(this, Guid.Empty, links), id, ct);
+        }
+        else
+        {
+            return Challenge();
+        }
         return start.Status switch
         {
             CheckoutStartStatus.Pay => Redirect(start.Url!),
             CheckoutStartStatus.NotFound => NotFound(),
-            _ => RedirectToPage(new { id }),
+            _ => SignedIn ? RedirectToPage(new { id }) : LocalRedirect(links.PathTo(id)),
         };
     }
 }
