@@ -38,6 +38,20 @@ public class PortalFactory(TestDatabase database, DateTimeOffset? startTime = nu
         ["Operator:InvoiceRegistrationNumber"] = "T9876543210987",
     };
 
+    /// <summary>
+    /// The mail settings of every test host: SMTP on a closed port, so nothing is ever sent by accident
+    /// (a send fails like an unreachable server). Tests that read mail point Email:Port at an SmtpCatcher.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> EmailSettings = new Dictionary<string, string>
+    {
+        ["Email:Host"] = "127.0.0.1",
+        ["Email:Port"] = "9",
+        ["Email:Security"] = "None",
+        ["Email:FromAddress"] = "no-reply@shop.example",
+        ["Email:FromName"] = "EsimRenewal (tests)",
+        ["Email:Timeout"] = "00:00:05",
+    };
+
     public const string StripeSecretKey = "sk_test_portal_tests_only";
     public const string StripeWebhookSecret = "whsec_portal_tests_only";
 
@@ -60,7 +74,7 @@ public class PortalFactory(TestDatabase database, DateTimeOffset? startTime = nu
         builder.UseSetting("Stripe:SecretKey", StripeSecretKey);
         builder.UseSetting("Stripe:WebhookSecret", StripeWebhookSecret);
         builder.UseSetting("Vouchers:CodeHashKey", TestVoucherKey);
-        foreach (var (key, value) in OperatorSettings)
+        foreach (var (key, value) in OperatorSettings.Concat(EmailSettings))
         {
             builder.UseSetting(key, value);
         }
