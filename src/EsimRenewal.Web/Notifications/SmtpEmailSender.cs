@@ -37,9 +37,9 @@ public sealed class SmtpEmailSender(IOptions<EmailOptions> options, ILogger<Smtp
             }
             await client.SendAsync(mime, deadline.Token);
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
         {
-            throw new TimeoutException($"The SMTP server {settings.Host}:{settings.Port} did not take the message within {settings.Timeout}.");
+            throw new TimeoutException($"The SMTP server {settings.Host}:{settings.Port} did not take the message within {settings.Timeout}.", ex);
         }
 
         logger.LogInformation("Email {MessageId} accepted by the SMTP server for a recipient at {RecipientDomain}", mime.MessageId, recipientDomain);
