@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings up the whole product on its embedded default: a local PostgreSQL cluster under .data/,
-# the Stripe emulator on 127.0.0.1:12111 and the portal on http://127.0.0.1:5080, with migrations
-# applied and demo data seeded. Ctrl-C stops everything it started. Running it again reuses the data.
+# the Stripe emulator on 127.0.0.1:12111, a local mail inbox (smtp4dev: SMTP on 127.0.0.1:2525, web
+# on http://127.0.0.1:5090) and the portal on http://127.0.0.1:5080, with migrations applied and demo
+# data seeded. Ctrl-C stops everything it started. Running it again reuses the data (and the mail).
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/postgres.sh
@@ -9,15 +10,17 @@ source scripts/postgres.sh
 PG_PORT="${ESIM_PG_PORT:-55432}"
 PORTAL_URL="http://127.0.0.1:5080"
 EMULATOR_URL="http://127.0.0.1:12111"
+MAIL_URL="http://127.0.0.1:5090"
+SMTP_PORT=2525 # appsettings.Development.json sends there
 
 pg_find_binaries
 PG_DIR="$(pg_usable_dir "$(pwd)/.data")/pg"
 pids=()
 
-# True when GET /healthz answers 200 (plain bash: no curl needed on a fresh machine).
+# True when GET $3 (default /healthz) answers 200 (plain bash: no curl needed on a fresh machine).
 healthy() {
   local reply
-  reply=$( { exec 3<>"/dev/tcp/$1/$2" && printf 'GET /healthz HTTP/1.0\r\nHost: %s\r\n\r\n' "$1" >&3 && head -n 1 <&3; } 2>/dev/null ) || return 1
+  reply=$( { exec 3<>"/dev/tcp/$1/$2" && printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "${3:-/healthz}" "$1" >&3 && head -n 1 <&3; } 2>/dev/null ) || return 1
   [[ "$reply" == *" 200 "* ]]
 }
 
@@ -37,6 +40,8 @@ if ! "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM p
 fi
 
 echo "Building..."
+# Local tools (dotnet-ef, smtp4dev) from dotnet-tools.json; quiet unless it fails.
+if ! restore_log=$(dotnet tool restore 2>&1); then echo "$restore_log" >&2; exit 1; fi
 dotnet build EsimRenewal.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 
 export ASPNETCORE_ENVIRONMENT=Development
@@ -50,6 +55,15 @@ dotnet run --project src/EsimRenewal.StripeEmulator -c Release --no-build --no-l
   --urls "$EMULATOR_URL" >.data/emulator.log 2>&1 &
 pids+=($!)
 
+mkdir -p .data/smtp4dev
+# The mail inbox: every email the portal sends lands here; nothing leaves this machine (no relay,
+# IMAP and POP3 off, loopback only). Messages are kept in .data/smtp4dev/database.db.
+dotnet tool run smtp4dev -- --urls="$MAIL_URL" --smtpport="$SMTP_PORT" --bindaddress=127.0.0.1 --disableipv6 \
+  --imapport= --pop3port= --relaysmtpserver= --tlsmode=None --hostname=localhost --nousersettings \
+  --baseappdatapath="$(pwd)/.data/smtp4dev" --db=database.db >.data/smtp4dev.log 2>&1 &
+mail_pid=$!
+pids+=($mail_pid)
+
 dotnet run --project src/EsimRenewal.Web -c Release --no-build --no-launch-profile -- --urls "$PORTAL_URL" &
 pids+=($!)
 
@@ -58,11 +72,21 @@ for _ in $(seq 1 120); do
   if ! kill -0 "${pids[-1]}" 2>/dev/null; then echo "The portal did not start." >&2; exit 1; fi
   sleep 0.5
 done
+for _ in $(seq 1 60); do
+  if healthy 127.0.0.1 5090 /api/version; then break; fi
+  if ! kill -0 "$mail_pid" 2>/dev/null; then
+    echo "The mail inbox (smtp4dev) did not start; see .data/smtp4dev.log (is port $SMTP_PORT or 5090 in use?)." >&2
+    break
+  fi
+  sleep 0.5
+done
 
 cat <<INFO
 
   EsimRenewal is running:  $PORTAL_URL
   Stripe emulator:         $EMULATOR_URL
+
+  Mail inbox: $MAIL_URL   (every email the portal sends; nothing leaves this machine)
 
   Demo logins (password after the slash):
     traveller  traveller@example.com / Travel-demo-2026   (a physical SIM, PIN 1234, and an eSIM)

@@ -20,6 +20,9 @@ pg_start "$PG_DIR" "$PG_PORT" throwaway
 export ESIM_TEST_DB="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=200"
 export ESIM_CHROMIUM="/usr/bin/chromium"
 
+# Local tools from dotnet-tools.json: the email tests start smtp4dev through `dotnet tool run`.
+if ! restore_log=$(dotnet tool restore 2>&1); then echo "$restore_log" >&2; exit 1; fi
+
 RESULTS="$(pwd)/TestResults/run-$(date +%s)"
 mkdir -p "$RESULTS"
 dotnet build EsimRenewal.sln -c Release -nologo -v quiet -clp:ErrorsOnly

@@ -36,6 +36,7 @@ ConnectionStrings__Esim="Host=127.0.0.1;Port=$PG_PORT;Database=esim;Username=pos
 Database__MigrateOnStartup=true Seed__DemoData=true Workers__Enabled=false \
 Stripe__SecretKey=sk_test_bench_only Stripe__WebhookSecret=whsec_bench_only Stripe__ApiBase=http://127.0.0.1:9 \
 Vouchers__CodeHashKey="$(head -c 32 /dev/urandom | base64)" \
+Email__Host=127.0.0.1 Email__Port=9 Email__Security=None Email__FromAddress=bench@example.com \
 Serilog__MinimumLevel__Default=Warning \
   dotnet run --project src/EsimRenewal.Web -c Release --no-build --no-launch-profile -- --urls "http://127.0.0.1:$APP_PORT" >/dev/null 2>&1 &
 portal=$!

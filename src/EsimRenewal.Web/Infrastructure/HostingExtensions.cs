@@ -10,6 +10,7 @@ using EsimRenewal.Web.Background;
 using EsimRenewal.Web.Payments;
 using EsimRenewal.Web.Infrastructure.Localization;
 using EsimRenewal.Web.Legal;
+using EsimRenewal.Web.Notifications;
 using EsimRenewal.Web.Seeding;
 using EsimRenewal.Web.Vouchers;
 using FluentValidation;
@@ -150,6 +151,7 @@ public static class HostingExtensions
 
         builder.AddEsimThrottling();
         builder.AddEsimVouchers();
+        builder.AddEsimEmail();
     }
 
     /// <summary>Applies migrations and seeds, each only when configured (on in development and compose).</summary>

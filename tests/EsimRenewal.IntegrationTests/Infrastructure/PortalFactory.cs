@@ -41,6 +41,20 @@ public class PortalFactory(TestDatabase database, DateTimeOffset? startTime = nu
     /// <summary>The portal's address in emails of test hosts (tests follow links by their path).</summary>
     public const string PublicBaseUrl = "https://shop.test";
 
+    /// <summary>
+    /// The mail settings of every test host: SMTP on a closed port, so nothing is ever sent by accident
+    /// (a send fails like an unreachable server). Tests that read mail point Email:Port at an SmtpCatcher.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> EmailSettings = new Dictionary<string, string>
+    {
+        ["Email:Host"] = "127.0.0.1",
+        ["Email:Port"] = "9",
+        ["Email:Security"] = "None",
+        ["Email:FromAddress"] = "no-reply@shop.example",
+        ["Email:FromName"] = "EsimRenewal (tests)",
+        ["Email:Timeout"] = "00:00:05",
+    };
+
     public const string StripeSecretKey = "sk_test_portal_tests_only";
     public const string StripeWebhookSecret = "whsec_portal_tests_only";
 
@@ -64,7 +78,7 @@ public class PortalFactory(TestDatabase database, DateTimeOffset? startTime = nu
         builder.UseSetting("Stripe:WebhookSecret", StripeWebhookSecret);
         builder.UseSetting("Vouchers:CodeHashKey", TestVoucherKey);
         builder.UseSetting("Site:PublicBaseUrl", PublicBaseUrl);
-        foreach (var (key, value) in OperatorSettings)
+        foreach (var (key, value) in OperatorSettings.Concat(EmailSettings))
         {
             builder.UseSetting(key, value);
         }
