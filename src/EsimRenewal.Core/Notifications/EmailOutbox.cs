@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace EsimRenewal.Core.Notifications;
 
 /// <summary>Renders an outgoing email in its language; null when it is no longer worth sending.</summary>
-public delegate Task<EmailMessage?> EmailComposer(OutgoingEmail email, CancellationToken ct);
+public delegate Task<EmailMessage?> ComposeEmail(OutgoingEmail email, CancellationToken ct);
 
 /// <summary>
 /// Writes emails into the outbox and delivers them. Rows are claimed with FOR UPDATE SKIP LOCKED
@@ -33,7 +33,7 @@ public sealed class EmailOutbox(EsimDbContext db, IEmailSender sender, TimeProvi
     }
 
     /// <summary>Sends up to <paramref name="batchSize"/> due emails; returns how many were attempted.</summary>
-    public async Task<int> DispatchAsync(EmailComposer compose, int batchSize = 10, CancellationToken ct = default)
+    public async Task<int> DispatchAsync(ComposeEmail compose, int batchSize = 10, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -64,6 +64,11 @@ public sealed class EmailOutbox(EsimDbContext db, IEmailSender sender, TimeProvi
                 await sender.SendAsync(message, ct);
                 email.MarkSent(clock.GetUtcNow());
                 logger.LogInformation("Email {EmailId} ({EmailKind}) sent", email.Id, email.Kind);
+            }
+            catch (EmailRejectedException ex)
+            {
+                email.Discard(ex.Message, clock.GetUtcNow());
+                logger.LogWarning("Email {EmailId} ({EmailKind}) was refused for good and is given up: {Error}", email.Id, email.Kind, ex.Message);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

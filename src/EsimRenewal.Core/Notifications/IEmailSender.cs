@@ -12,9 +12,15 @@ public sealed record EmailMessage(string To, string Subject, string TextBody, st
     }
 }
 
+/// <summary>The mail server refused this message for good (a bad recipient, a 5xx answer): retrying cannot help.</summary>
+public sealed class EmailRejectedException(string message, Exception? inner = null) : Exception(message, inner);
+
 /// <summary>Sends email (SMTP in every deployment; a local catcher in development and tests).</summary>
 public interface IEmailSender
 {
-    /// <summary>Sends the message or throws; the caller (the email outbox) retries later.</summary>
+    /// <summary>
+    /// Sends the message or throws: <see cref="EmailRejectedException"/> when the message can never be
+    /// delivered, anything else when a later attempt may succeed (the email outbox retries those).
+    /// </summary>
     Task SendAsync(EmailMessage message, CancellationToken ct = default);
 }

@@ -26,7 +26,8 @@ public sealed record OrderView(
     DateTimeOffset? AsyncPaymentDeadline,
     bool HasCheckoutSession,
     string? PaymentMethod,
-    string Email)
+    string Email,
+    bool IsGuest)
 {
     /// <summary>An eSIM bought with this order: its activation code, shown to the owner only.</summary>
     public string? ActivationCode { get; init; }
@@ -88,8 +89,12 @@ public sealed class OrderService(EsimDbContext db, IPaymentGateway gateway, Fulf
     public async Task<OrderView?> GetForEmailAsync(Guid orderId, CancellationToken ct = default)
     {
         var view = await Views().Where(o => o.Id == orderId).Select(ToView).SingleOrDefaultAsync(ct);
-        var owner = await Views().Where(o => o.Id == orderId).Select(o => o.UserId).SingleOrDefaultAsync(ct);
-        return view is null || owner is null ? view : view with { ActivationCode = await ActivationCodeAsync(owner, view, ct) };
+        if (view is null || view.IsGuest)
+        {
+            return view;
+        }
+        var owner = await Views().Where(o => o.Id == orderId).Select(o => o.UserId!).SingleAsync(ct);
+        return view with { ActivationCode = await ActivationCodeAsync(owner, view, ct) };
     }
 
     private async Task<string?> ActivationCodeAsync(string ownerId, OrderView order, CancellationToken ct) =>
@@ -102,5 +107,5 @@ public sealed class OrderService(EsimDbContext db, IPaymentGateway gateway, Fulf
     private static readonly System.Linq.Expressions.Expression<Func<Order, OrderView>> ToView = o => new OrderView(
         o.Id, o.Number, o.Kind, o.State, o.PlanVersion.Plan.Name, o.PlanVersion.ValidityDays, o.PlanVersion.DataMb, o.PlanVersion.DailyFairUseMb,
         o.Amount, o.SimId, o.Sim == null ? null : o.Sim.Iccid, o.CreatedAt, o.PaidAt, o.RefundedAt, o.PreviousExpiresAt, o.NewExpiresAt,
-        o.AsyncPaymentDeadline, o.CheckoutSessionId != null, o.PaymentMethod, o.Email);
+        o.AsyncPaymentDeadline, o.CheckoutSessionId != null, o.PaymentMethod, o.Email, o.UserId == null);
 }

@@ -11,6 +11,8 @@ public sealed class WorkerOptions
     public bool Enabled { get; set; } = true;
     public TimeSpan OutboxInterval { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan EmailInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan ReminderInterval { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>Delivers carrier outbox messages; safe on several instances (rows claimed with SKIP LOCKED).</summary>

@@ -3,6 +3,8 @@ using EsimRenewal.Core.Data;
 using EsimRenewal.Core.Orders;
 using EsimRenewal.Core.Payments;
 using EsimRenewal.Core.Identity;
+using EsimRenewal.Core.Notifications;
+using EsimRenewal.Core.Reminders;
 using EsimRenewal.Core.Plans;
 using EsimRenewal.Core.Sims;
 using EsimRenewal.Web.Accounts;
@@ -119,6 +121,7 @@ public static class HostingExtensions
             .Validate(SiteOptions.IsValid, "Site:PublicBaseUrl must be the portal's absolute http(s) address, e.g. https://shop.example.jp.")
             .ValidateOnStart();
         builder.Services.AddSingleton<EsimRenewal.Web.Orders.OrderLinks>();
+        builder.Services.AddSingleton<EsimRenewal.Web.Sims.QuickRenewalTickets>();
         builder.Services.AddOptions<OperatorOptions>().Bind(builder.Configuration.GetSection(OperatorOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<OperatorOptions>, OperatorOptions.Validator>();
     }
@@ -135,6 +138,10 @@ public static class HostingExtensions
         builder.Services.AddScoped<Reconciler>();
         builder.Services.AddScoped<OutboxDispatcher>();
         builder.Services.AddScoped<EsimAllocator>();
+        builder.Services.AddScoped<QuickRenewalService>();
+        builder.Services.AddScoped<ReminderService>();
+        builder.Services.AddScoped<EmailOutbox>();
+        builder.Services.AddScoped<EmailComposer>();
         builder.Services.AddScoped<ICarrierGateway, SimulatedCarrierGateway>();
         builder.Services.AddOptions<EsimOptions>().Bind(builder.Configuration.GetSection(EsimOptions.Section));
         builder.Services.AddOptions<PaymentOptions>().Bind(builder.Configuration.GetSection(PaymentOptions.Section))
@@ -147,6 +154,8 @@ public static class HostingExtensions
         {
             builder.Services.AddHostedService<OutboxWorker>();
             builder.Services.AddHostedService<ReconciliationWorker>();
+            builder.Services.AddHostedService<EmailWorker>();
+            builder.Services.AddHostedService<ReminderWorker>();
         }
 
         builder.AddEsimThrottling();

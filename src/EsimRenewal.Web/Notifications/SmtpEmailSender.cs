@@ -12,7 +12,8 @@ namespace EsimRenewal.Web.Notifications;
 /// either hands the message to the server or throws: <see cref="TimeoutException"/> after
 /// <see cref="EmailOptions.Timeout"/>, <see cref="OperationCanceledException"/> when the caller's token is
 /// cancelled, MailKit's <c>SmtpCommandException</c>/<c>SmtpProtocolException</c> or a socket/IO exception
-/// otherwise, and <see cref="ArgumentException"/> for a recipient that is not an address (retrying cannot help).
+/// otherwise, and <see cref="EmailRejectedException"/> for a recipient that is not an address or a
+/// permanent (5xx) refusal of the message (retrying cannot help).
 /// Bodies, subjects and full addresses are never logged (they carry one-time codes and activation codes);
 /// only the message id and the recipient's domain are.
 /// </summary>
@@ -22,6 +23,10 @@ public sealed class SmtpEmailSender(IOptions<EmailOptions> options, ILogger<Smtp
     {
         ArgumentNullException.ThrowIfNull(message);
         var settings = options.Value;
+        if (!EmailOptions.IsValidAddress(message.To))
+        {
+            throw new EmailRejectedException("The recipient is not a single email address.");
+        }
         using var mime = Build(message, settings);
         var recipientDomain = mime.To.Mailboxes.Single().Domain;
 
@@ -40,6 +45,11 @@ public sealed class SmtpEmailSender(IOptions<EmailOptions> options, ILogger<Smtp
         catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
         {
             throw new TimeoutException($"The SMTP server {settings.Host}:{settings.Port} did not take the message within {settings.Timeout}.", ex);
+        }
+        catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500 && ex.ErrorCode is SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.SenderNotAccepted or SmtpErrorCode.MessageNotAccepted)
+        {
+            // A permanent refusal (5xx) of this message or its recipient: sending it again cannot help.
+            throw new EmailRejectedException($"The SMTP server refused the message for good ({(int)ex.StatusCode}).", ex);
         }
 
         logger.LogInformation("Email {MessageId} accepted by the SMTP server for a recipient at {RecipientDomain}", mime.MessageId, recipientDomain);

@@ -34,3 +34,6 @@ public static class PurchaseRequests
         Cultures.StripeLocale(CultureInfo.CurrentUICulture),
         returnUrls);
 }
+
+/// <summary>The plan choice of a renewal form: the options and the one selected.</summary>
+public sealed record RenewalPlanChoice(RenewalChoice Choice, Guid? Selected);

@@ -20,6 +20,10 @@ public partial class SharedResourceTests
         "Esim.Activation.IphoneTitle", // a product name
         "Esim.Activation.AndroidTitle",
         "Sims.Add.Pin", // "PIN" in Japanese too
+        "QuickRenew.EsimTitle", // "eSIM"
+        "Payment.Method.Alipay", // brand names, written in Latin letters in Japan
+        "Payment.Method.WechatPay",
+        "Payment.Method.PayPay",
         "Legal.Commerce.TitleInJapanese", // 特定商取引法に基づく表記: the statute's own name, shown under the translated title
     };
 

@@ -290,6 +290,110 @@ namespace EsimRenewal.Core.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("EsimRenewal.Core.Notifications.OutgoingEmail", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("AvailableAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("available_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Culture")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("culture");
+
+                    b.Property<string>("DedupeKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("dedupe_key");
+
+                    b.Property<DateTimeOffset?>("DiscardedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("discarded_at");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<Guid?>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("recipient");
+
+                    b.Property<string>("ReminderKind")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("reminder_kind");
+
+                    b.Property<string>("Secret")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("secret");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<DateTimeOffset?>("SimExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sim_expires_at");
+
+                    b.Property<Guid?>("SimId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sim_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_outgoing_emails");
+
+                    b.HasIndex("AvailableAt")
+                        .HasDatabaseName("ix_outgoing_emails_pending")
+                        .HasFilter("sent_at IS NULL AND discarded_at IS NULL");
+
+                    b.HasIndex("DedupeKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_outgoing_emails_dedupe_key");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_outgoing_emails_order_id");
+
+                    b.HasIndex("SimId")
+                        .HasDatabaseName("ix_outgoing_emails_sim_id");
+
+                    b.ToTable("outgoing_emails", (string)null);
+                });
+
             modelBuilder.Entity("EsimRenewal.Core.Orders.Order", b =>
                 {
                     b.Property<Guid>("Id")
@@ -365,6 +469,11 @@ namespace EsimRenewal.Core.Data.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
                         .HasColumnName("payment_intent_id");
+
+                    b.Property<string>("PaymentMethod")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("payment_method");
 
                     b.Property<Guid>("PlanVersionId")
                         .HasColumnType("uuid")
@@ -644,6 +753,51 @@ namespace EsimRenewal.Core.Data.Migrations
                         .HasDatabaseName("ix_reminder_logs_sim_id_expires_at_kind");
 
                     b.ToTable("reminder_logs", (string)null);
+                });
+
+            modelBuilder.Entity("EsimRenewal.Core.Sims.OneTimeCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("FailedTries")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_tries");
+
+                    b.Property<Guid?>("SimId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sim_id");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_one_time_codes");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_one_time_codes_expires_at");
+
+                    b.HasIndex("SimId")
+                        .HasDatabaseName("ix_one_time_codes_sim_id");
+
+                    b.ToTable("one_time_codes", (string)null);
                 });
 
             modelBuilder.Entity("EsimRenewal.Core.Sims.Sim", b =>
@@ -1218,6 +1372,21 @@ namespace EsimRenewal.Core.Data.Migrations
                     b.ToTable("user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("EsimRenewal.Core.Notifications.OutgoingEmail", b =>
+                {
+                    b.HasOne("EsimRenewal.Core.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_outgoing_emails_orders_order_id");
+
+                    b.HasOne("EsimRenewal.Core.Sims.Sim", null)
+                        .WithMany()
+                        .HasForeignKey("SimId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_outgoing_emails_sims_sim_id");
+                });
+
             modelBuilder.Entity("EsimRenewal.Core.Orders.Order", b =>
                 {
                     b.HasOne("EsimRenewal.Core.Plans.PlanVersion", "PlanVersion")
@@ -1264,6 +1433,15 @@ namespace EsimRenewal.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_reminder_logs_sims_sim_id");
+                });
+
+            modelBuilder.Entity("EsimRenewal.Core.Sims.OneTimeCode", b =>
+                {
+                    b.HasOne("EsimRenewal.Core.Sims.Sim", null)
+                        .WithMany()
+                        .HasForeignKey("SimId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_one_time_codes_sims_sim_id");
                 });
 
             modelBuilder.Entity("EsimRenewal.Core.Sims.Sim", b =>

@@ -40,5 +40,18 @@ public static class Display
         };
     }
 
+    /// <summary>A payment method as Stripe names it (<c>card</c>, <c>wechat_pay</c>…), or a voucher.</summary>
+    public static string PaymentMethod(IStringLocalizer t, string? method) => method switch
+    {
+        "card" => t["Payment.Method.Card"],
+        "alipay" => t["Payment.Method.Alipay"],
+        "wechat_pay" => t["Payment.Method.WechatPay"],
+        "paypay" => t["Payment.Method.PayPay"],
+        "konbini" => t["Payment.Method.Konbini"],
+        "voucher" => t["Payment.Method.Voucher"],
+        null or "" => "—",
+        _ => method,
+    };
+
     private static string Gigabytes(long mb) => (mb / 1024m).ToString("0.#", CultureInfo.InvariantCulture);
 }
