@@ -319,4 +319,43 @@ public class OrderTests
         Assert.Throws<InvalidOperationException>(() => order.AttachCheckoutSession("cs_test_2"));
         Assert.Equal("cs_test_1", order.CheckoutSessionId);
     }
+
+    [Fact]
+    public void The_payment_method_is_kept_once_known()
+    {
+        var order = NewRenewalOrder();
+
+        order.RecordPaymentDetails("card", null);
+        order.RecordPaymentDetails("alipay", null);
+
+        Assert.Equal("card", order.PaymentMethod);
+    }
+
+    [Fact]
+    public void An_order_without_an_email_takes_the_one_given_at_checkout_and_an_order_with_one_keeps_it()
+    {
+        var phoneOnly = Order.ForRenewal(_sim, _plan, "user-1", "", "zh-Hans", "k-phone", _clock.GetUtcNow());
+        var withEmail = NewRenewalOrder();
+
+        phoneOnly.RecordPaymentDetails("card", "paid@example.com");
+        withEmail.RecordPaymentDetails("card", "other@example.com");
+
+        Assert.Equal("paid@example.com", phoneOnly.Email);
+        Assert.NotEqual("other@example.com", withEmail.Email);
+    }
+
+    [Fact]
+    public void Removing_personal_data_keeps_the_money_and_drops_the_buyer()
+    {
+        var order = NewRenewalOrder();
+        order.MarkPaid("pi_1", _clock.GetUtcNow());
+
+        order.RemovePersonalData();
+
+        Assert.Null(order.UserId);
+        Assert.Equal("", order.Email);
+        Assert.Equal(OrderState.Paid, order.State);
+        Assert.NotEqual(Yen.Zero, order.Amount);
+    }
 }
+
