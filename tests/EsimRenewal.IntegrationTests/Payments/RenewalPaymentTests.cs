@@ -41,19 +41,6 @@ public sealed class RenewalPaymentTests(PaymentFixture payments) : IClassFixture
         });
     }
 
-    private static async Task<HttpResponseMessage> PayByCardAsync(CheckoutPageBrowser browser, string checkoutUrl, string cardNumber)
-    {
-        var (_, page) = await browser.GetAsync(checkoutUrl);
-        var form = (IHtmlFormElement)page.QuerySelector("form#card-form")!;
-        var (response, _) = await browser.SubmitAsync(form, new Dictionary<string, string>
-        {
-            ["card_number"] = cardNumber,
-            ["expiry"] = "12 / 34",
-            ["cvc"] = "123",
-        });
-        return response;
-    }
-
     private async Task<Order> OrderAsync()
     {
         await using var db = payments.Database.NewContext();
@@ -91,7 +78,7 @@ public sealed class RenewalPaymentTests(PaymentFixture payments) : IClassFixture
         Assert.StartsWith(payments.Emulator.BaseUrl + "/checkout/cs_test_", start.Headers.Location!.ToString());
 
         using var browser = new CheckoutPageBrowser();
-        var paid = await PayByCardAsync(browser, start.Headers.Location!.ToString(), "4242 4242 4242 4242");
+        var paid = await browser.PayByCardAsync(start.Headers.Location!.ToString(), "4242 4242 4242 4242");
         Assert.Equal(HttpStatusCode.SeeOther, paid.StatusCode);
         var successUrl = paid.Headers.Location!.ToString();
         Assert.StartsWith(payments.PortalUrl + "/orders/", successUrl);
@@ -124,7 +111,7 @@ public sealed class RenewalPaymentTests(PaymentFixture payments) : IClassFixture
         var start = await SubmitRenewalAsync(client, simId);
 
         using var browser = new CheckoutPageBrowser();
-        var declined = await PayByCardAsync(browser, start.Headers.Location!.ToString(), "4000 0000 0000 0002");
+        var declined = await browser.PayByCardAsync(start.Headers.Location!.ToString(), "4000 0000 0000 0002");
 
         Assert.Equal(HttpStatusCode.PaymentRequired, declined.StatusCode); // the emulator shows the decline, no redirect
         var order = await OrderAsync();

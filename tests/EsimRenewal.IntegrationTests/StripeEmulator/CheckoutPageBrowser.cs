@@ -43,6 +43,20 @@ public sealed class CheckoutPageBrowser : IDisposable
         return (response, await ParseAsync(response, action));
     }
 
+    /// <summary>Pays on the hosted page with a test card (and an email, when checkout asks for one); returns the redirect.</summary>
+    public async Task<HttpResponseMessage> PayByCardAsync(string checkoutUrl, string cardNumber, string? email = null)
+    {
+        var (_, page) = await GetAsync(checkoutUrl);
+        var form = (IHtmlFormElement)page.QuerySelector("form#card-form")!;
+        var values = new Dictionary<string, string> { ["card_number"] = cardNumber, ["expiry"] = "12 / 34", ["cvc"] = "123" };
+        if (email is not null)
+        {
+            values["email"] = email;
+        }
+        var (response, _) = await SubmitAsync(form, values);
+        return response;
+    }
+
     public void Dispose() => _client.Dispose();
 
     private static async Task<IDocument> ParseAsync(HttpResponseMessage response, string url)

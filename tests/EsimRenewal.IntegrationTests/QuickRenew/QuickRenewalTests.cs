@@ -1,0 +1,180 @@
+using System.Net;
+using EsimRenewal.Core.Common;
+using EsimRenewal.Core.Notifications;
+using EsimRenewal.Core.Orders;
+using EsimRenewal.Core.Sims;
+using EsimRenewal.IntegrationTests.Infrastructure;
+using EsimRenewal.IntegrationTests.Payments;
+using EsimRenewal.IntegrationTests.StripeEmulator;
+using Microsoft.EntityFrameworkCore;
+
+namespace EsimRenewal.IntegrationTests.QuickRenew;
+
+/// <summary>
+/// <c>/quick-renew</c> without an account, through the real forms and the Stripe emulator: a physical
+/// SIM with its card PIN, an eSIM with a code sent to its purchase email; answers that never tell
+/// whether an ICCID exists; the order page reached through its signed link.
+/// </summary>
+public sealed class QuickRenewalTests(PaymentFixture payments) : IClassFixture<PaymentFixture>, IAsyncLifetime
+{
+    private const string NotAccepted = "This ICCID and PIN do not match. Check both numbers on the card.";
+    private static readonly string CardIccid = Iccid.FromBody("898110000000000321").Value;
+    private static readonly string EsimIccid = Iccid.FromBody("898120000000000322").Value;
+    private const string CardPin = "4821";
+    private const string PurchaseEmail = "buyer@example.com";
+    private DateTimeOffset _cardExpiry;
+
+    public async Task InitializeAsync()
+    {
+        await payments.ResetAsync();
+        await payments.SeedPlansAsync();
+        await using var db = payments.Database.NewContext();
+        var month = await db.PlanVersions.SingleAsync(v => v.Plan.Code == "month");
+        var card = Sim.RegisterPhysical(Iccid.Parse(CardIccid), SimPin.Hash(CardPin), TestData.Epoch);
+        _cardExpiry = card.ApplyRenewal(month, payments.Portal.Clock.GetUtcNow().AddDays(-6)).NewExpiresAt;
+        db.Sims.Add(card);
+        db.Sims.Add(Sim.IssueEsim(Iccid.Parse(EsimIccid), "LPA:1$smdp.example$QUICK", PurchaseEmail, null, TestData.Epoch));
+        await db.SaveChangesAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static async Task<HttpResponseMessage> ProvePhysicalAsync(HttpClient client, string iccid, string pin) =>
+        await client.SubmitAsync(await client.GetDocumentAsync("/quick-renew"), "[data-testid=physical-form]", new Dictionary<string, string>
+        {
+            ["Input.Iccid"] = iccid,
+            ["Input.Pin"] = pin,
+        });
+
+    private static async Task<HttpResponseMessage> SendCodeAsync(HttpClient client, string iccid, string email) =>
+        await client.SubmitAsync(await client.GetDocumentAsync("/quick-renew"), "[data-testid=esim-form]", new Dictionary<string, string>
+        {
+            ["Input.Iccid"] = iccid,
+            ["Input.Email"] = email,
+        });
+
+    private async Task<List<OutgoingEmail>> CodeEmailsAsync()
+    {
+        await using var db = payments.Database.NewContext();
+        return await db.OutgoingEmails.AsNoTracking().Where(e => e.Kind == EmailKind.OneTimeCode).ToListAsync();
+    }
+
+    [Fact]
+    public async Task A_physical_sim_is_renewed_without_an_account_and_its_order_opens_through_its_signed_link()
+    {
+        var client = payments.NewClient();
+
+        var proved = await ProvePhysicalAsync(client, CardIccid, CardPin);
+        Assert.True(proved.IsRedirect());
+        Assert.Equal("/quick-renew/plan", proved.Headers.Location!.OriginalString);
+        var plan = await client.GetDocumentAsync("/quick-renew/plan");
+        var extended = Jst.EndOfDay(_cardExpiry.AddDays(30));
+        Assert.Equal($"Extends from the current expiry {Jst.Format(_cardExpiry)} to {Jst.Format(extended)}", plan.Text("[data-plan-code=month] [data-testid=preview]"));
+        Assert.NotNull(plan.QuerySelector("[data-testid=legal-note]"));
+        var checkout = await client.SubmitAsync(plan, "[data-testid=renew-form]", new Dictionary<string, string>
+        {
+            ["Input.PlanVersionId"] = (await payments.PlanVersionIdAsync("month")).ToString(),
+        });
+        Assert.StartsWith(payments.Emulator.BaseUrl + "/checkout/", checkout.Headers.Location!.ToString());
+
+        using var stripe = new CheckoutPageBrowser();
+        var paid = await stripe.PayByCardAsync(checkout.Headers.Location!.ToString(), "4242 4242 4242 4242", email: "walkin@example.com");
+        var successUrl = paid.Headers.Location!.ToString();
+        Assert.StartsWith(payments.PortalUrl + "/orders/", successUrl);
+        Assert.Contains("access=", successUrl);
+
+        var orderPage = await payments.NewClient().GetDocumentAsync(successUrl); // no cookies: the link is the key
+        Assert.Equal($"Paid. SIM {CardIccid} is now valid until {Jst.Format(extended)}.", orderPage.Text("[data-testid=new-expiry]"));
+        Assert.Contains("walkin@example.com", orderPage.Text("[data-testid=receipt]"));
+        await using var db = payments.Database.NewContext();
+        var order = await db.Orders.AsNoTracking().SingleAsync();
+        Assert.Equal((null, "walkin@example.com", "card", OrderState.Fulfilled), (order.UserId, order.Email, order.PaymentMethod, order.State));
+        var confirmation = await db.OutgoingEmails.AsNoTracking().SingleAsync(e => e.Kind == EmailKind.OrderConfirmation);
+        Assert.Equal((order.Id, "walkin@example.com"), (confirmation.OrderId!.Value, confirmation.Recipient));
+
+        // The link opens that order only, and nothing without it.
+        var bare = successUrl[..successUrl.IndexOf("&session_id", StringComparison.Ordinal)];
+        Assert.Equal(HttpStatusCode.OK, (await payments.NewClient().GetAsync(bare)).StatusCode);
+        Assert.True((await payments.NewClient().GetAsync($"/orders/{order.Id}")).IsRedirect());
+        Assert.Equal(HttpStatusCode.NotFound, (await payments.NewClient().GetAsync(bare.Replace(order.Id.ToString(), Guid.NewGuid().ToString(), StringComparison.Ordinal))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_wrong_pin_an_unknown_iccid_and_an_esim_read_the_same_and_give_no_ticket()
+    {
+        var client = payments.NewClient();
+
+        var answers = new[]
+        {
+            await ProvePhysicalAsync(client, CardIccid, "0000"),
+            await ProvePhysicalAsync(client, Iccid.FromBody("898110000000000999").Value, CardPin),
+            await ProvePhysicalAsync(client, EsimIccid, CardPin),
+        };
+
+        foreach (var answer in answers)
+        {
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal([NotAccepted], (await HtmlForms.ParseAsync(answer)).Errors());
+        }
+        var plan = await client.GetAsync("/quick-renew/plan");
+        Assert.True(plan.IsRedirect());
+        Assert.Equal("/quick-renew", plan.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task An_esim_holder_gets_a_code_at_the_purchase_email_and_with_it_the_plans()
+    {
+        var client = payments.NewClient();
+
+        var sent = await HtmlForms.ParseAsync(await SendCodeAsync(client, EsimIccid, "Buyer@Example.com"));
+        var email = Assert.Single(await CodeEmailsAsync());
+        var verified = await client.SubmitAsync(sent, "[data-testid=code-form]", new Dictionary<string, string> { ["Input.Code"] = email.Secret! });
+
+        Assert.Equal((PurchaseEmail, "en"), (email.Recipient, email.Culture));
+        Assert.True(verified.IsRedirect());
+        var plan = await client.GetDocumentAsync("/quick-renew/plan");
+        Assert.Equal(EsimIccid, plan.Text("[data-testid=iccid]"));
+        Assert.NotNull(plan.QuerySelector("[data-plan-code=week-esim]"));
+        Assert.Null(plan.QuerySelector("[data-plan-code=physical]"));
+        Assert.Contains("The receipt goes to the email this eSIM was bought with.", plan.Body!.TextContent);
+    }
+
+    [Fact]
+    public async Task A_wrong_email_or_an_unknown_iccid_answers_exactly_like_a_match_and_sends_nothing()
+    {
+        var client = payments.NewClient();
+
+        var wrongEmail = await HtmlForms.ParseAsync(await SendCodeAsync(client, EsimIccid, "someone@example.com"));
+        var unknown = await HtmlForms.ParseAsync(await SendCodeAsync(client, Iccid.FromBody("898120000000000999").Value, "someone@example.com"));
+        var physical = await HtmlForms.ParseAsync(await SendCodeAsync(client, CardIccid, "someone@example.com"));
+
+        var expected = "If this ICCID and email belong to an eSIM bought here, we have sent a 6-digit code to someone@example.com; it is valid for 10 minutes. Check your inbox (and spam folder).";
+        Assert.All(new[] { wrongEmail, unknown, physical }, page => Assert.Equal(expected, page.Text("[data-testid=code-sent]")));
+        Assert.Empty(await CodeEmailsAsync());
+        // Whatever is typed, such a request never unlocks anything.
+        var guess = await client.SubmitAsync(wrongEmail, "[data-testid=code-form]", new Dictionary<string, string> { ["Input.Code"] = "123456" });
+        Assert.Contains("That code is not right. Use the code from the latest email.", (await HtmlForms.ParseAsync(guess)).Errors());
+    }
+
+    [Fact]
+    public async Task Five_wrong_codes_spend_the_code_and_the_right_one_then_no_longer_works()
+    {
+        var client = payments.NewClient();
+        var page = await HtmlForms.ParseAsync(await SendCodeAsync(client, EsimIccid, PurchaseEmail));
+        var code = (await CodeEmailsAsync()).Single().Secret!;
+        var wrong = code == "000000" ? "111111" : "000000";
+        var answers = new List<AngleSharp.Html.Dom.IHtmlDocument>();
+        for (var i = 0; i < 5; i++)
+        {
+            answers.Add(await HtmlForms.ParseAsync(await client.SubmitAsync(page, "[data-testid=code-form]", new Dictionary<string, string> { ["Input.Code"] = wrong })));
+        }
+
+        var spent = await HtmlForms.ParseAsync(await client.SubmitAsync(page, "[data-testid=code-form]", new Dictionary<string, string> { ["Input.Code"] = code }));
+
+        Assert.All(answers[..4], a => Assert.Contains("That code is not right. Use the code from the latest email.", a.Errors()));
+        Assert.Contains("This code has expired, was used, or was tried too many times. Please ask for a new one.", answers[4].Errors());
+        Assert.Contains("This code has expired, was used, or was tried too many times. Please ask for a new one.", spent.Errors());
+        Assert.NotNull(spent.QuerySelector("[data-testid=esim-form]"));
+        Assert.True((await client.GetAsync("/quick-renew/plan")).IsRedirect());
+    }
+}
