@@ -32,6 +32,21 @@ public enum SignInStatus
     Failed,
 }
 
+/// <summary>What the profile page shows.</summary>
+public sealed record Profile(string? Email, string? Phone, string PreferredCulture);
+
+public enum ContactChange
+{
+    Saved,
+
+    /// <summary>Another account uses this email address or mobile number.</summary>
+    DuplicateEmail,
+    DuplicatePhone,
+
+    /// <summary>An account needs an email address or a mobile number to sign in with.</summary>
+    NeedsOne,
+}
+
 /// <summary>
 /// Registration and sign-in with an email address or a mobile number. Wraps Identity's managers so a
 /// page makes one call per use case.
@@ -46,7 +61,7 @@ public sealed class AccountService(
     /// <summary>Creates a traveller account and signs it in. Nothing is written when it fails.</summary>
     public async Task<RegistrationResult> RegisterAsync(SignInIdentifier identifier, string password, string culture)
     {
-        if (await users.FindByNameAsync(identifier.Value) is not null)
+        if (await FindAsync(identifier) is not null)
         {
             return RegistrationResult.Duplicate;
         }
@@ -85,10 +100,10 @@ public sealed class AccountService(
         return RegistrationResult.Registered;
     }
 
-    /// <summary>Signs in; repeated failures lock the account for a while (Identity lockout).</summary>
+    /// <summary>Signs in with the email address or the mobile number; repeated failures lock the account for a while (Identity lockout).</summary>
     public async Task<SignInStatus> SignInAsync(SignInIdentifier identifier, string password, bool remember)
     {
-        var user = await users.FindByNameAsync(identifier.Value);
+        var user = await FindAsync(identifier);
         if (user is null)
         {
             return SignInStatus.Failed;
@@ -103,4 +118,112 @@ public sealed class AccountService(
     }
 
     public Task SignOutAsync() => signIn.SignOutAsync();
+
+    public async Task<Profile> GetProfileAsync(string userId) =>
+        await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new Profile(u.Email, u.PhoneNumber, u.PreferredCulture)).SingleAsync();
+
+    /// <summary>
+    /// Changes the email address and mobile number (either may be removed while the other remains).
+    /// Each stays unique across accounts; the user name follows (the email, else the number).
+    /// </summary>
+    public async Task<ContactChange> ChangeContactAsync(string userId, SignInIdentifier? email, SignInIdentifier? phone)
+    {
+        if (email is null && phone is null)
+        {
+            return ContactChange.NeedsOne;
+        }
+        var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException($"No account {userId}.");
+        if (email is not null && await FindAsync(email) is { } emailOwner && emailOwner.Id != userId)
+        {
+            return ContactChange.DuplicateEmail;
+        }
+        if (phone is not null && await FindAsync(phone) is { } phoneOwner && phoneOwner.Id != userId)
+        {
+            return ContactChange.DuplicatePhone;
+        }
+        if (user.Email != email?.Value)
+        {
+            user.Email = email?.Value;
+            user.EmailConfirmed = false;
+        }
+        user.PhoneNumber = phone?.Value;
+        user.UserName = email?.Value ?? phone!.Value;
+        IdentityResult updated;
+        try
+        {
+            updated = await users.UpdateAsync(user);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+        {
+            // Another account took it a moment ago; the database let one through.
+            return unique.ConstraintName?.Contains("phone", StringComparison.Ordinal) == true ? ContactChange.DuplicatePhone : ContactChange.DuplicateEmail;
+        }
+        if (!updated.Succeeded)
+        {
+            return updated.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.DuplicateEmail)) ? ContactChange.DuplicateEmail : ContactChange.DuplicatePhone;
+        }
+        await signIn.RefreshSignInAsync(user);
+        logger.LogInformation("Account {UserId} changed its contact details", userId);
+        return ContactChange.Saved;
+    }
+
+    /// <summary>Changes the password after checking the current one; other sessions end (new security stamp).</summary>
+    public async Task<IReadOnlyList<string>> ChangePasswordAsync(string userId, string currentPassword, string newPassword)
+    {
+        var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException($"No account {userId}.");
+        var changed = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        if (!changed.Succeeded)
+        {
+            return changed.Errors.Select(e => e.Description).Distinct().ToList();
+        }
+        await signIn.RefreshSignInAsync(user);
+        logger.LogInformation("Account {UserId} changed its password", userId);
+        return [];
+    }
+
+    /// <summary>The language of the account's emails (receipts, reminders).</summary>
+    public async Task SetPreferredCultureAsync(string userId, string culture)
+    {
+        var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException($"No account {userId}.");
+        user.PreferredCulture = culture;
+        await users.UpdateAsync(user);
+    }
+
+    /// <summary>
+    /// Deletes the account after checking its password. Its SIMs are detached (a physical SIM can be
+    /// added again with its PIN); its orders stay as financial records without the personal data;
+    /// nothing is left half done (one transaction).
+    /// </summary>
+    public async Task<bool> DeleteAsync(string userId, string password)
+    {
+        var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException($"No account {userId}.");
+        if (!await users.CheckPasswordAsync(user, password))
+        {
+            return false;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        foreach (var sim in await db.Sims.Where(s => s.OwnerId == userId).ToListAsync())
+        {
+            sim.Detach();
+        }
+        foreach (var order in await db.Orders.Where(o => o.UserId == userId).ToListAsync())
+        {
+            order.RemovePersonalData();
+        }
+        await db.SaveChangesAsync();
+        var deleted = await users.DeleteAsync(user);
+        if (!deleted.Succeeded)
+        {
+            throw new InvalidOperationException("Deleting account " + userId + " failed: " + string.Join("; ", deleted.Errors.Select(e => e.Code)));
+        }
+        await transaction.CommitAsync();
+        await signIn.SignOutAsync();
+        logger.LogInformation("Account {UserId} was deleted by its owner", userId);
+        return true;
+    }
+
+    /// <summary>The account that signs in with this email address or mobile number.</summary>
+    private async Task<ApplicationUser?> FindAsync(SignInIdentifier identifier) => identifier.Kind == IdentifierKind.Email
+        ? await users.FindByEmailAsync(identifier.Value)
+        : await users.Users.SingleOrDefaultAsync(u => u.PhoneNumber == identifier.Value);
 }
