@@ -49,7 +49,9 @@ export ConnectionStrings__Esim="Host=127.0.0.1;Port=$PG_PORT;Database=esim;Usern
 # The seeder writes a few redeemable demo voucher codes here (fixed demo seed; see docs/decisions/0009-demo-voucher-codes.md).
 DEMO_VOUCHERS="$(pwd)/.data/demo-vouchers.txt"
 export Seed__DemoVoucherFile="$DEMO_VOUCHERS"
-rm -f "$DEMO_VOUCHERS"
+DEMO_SIMS="$(pwd)/.data/demo-sims.txt"
+export Seed__DemoSimFile="$DEMO_SIMS"
+rm -f "$DEMO_VOUCHERS" "$DEMO_SIMS"
 
 dotnet run --project src/EsimRenewal.StripeEmulator -c Release --no-build --no-launch-profile -- \
   --urls "$EMULATOR_URL" >.data/emulator.log 2>&1 &
@@ -92,6 +94,9 @@ cat <<INFO
     traveller  traveller@example.com / Travel-demo-2026   (a physical SIM, PIN 1234, and an eSIM)
     staff      staff@example.com     / Staff-demo-2026
     admin      admin@example.com     / Admin-demo-2026
+
+  Demo SIMs for a new account or no account at all:
+$(if [ -s "$DEMO_SIMS" ]; then sed 's/^/    /' "$DEMO_SIMS"; fi)
 
   Demo voucher codes (serial  code; redeem at $PORTAL_URL/redeem or /staff/redeem):
 $(if [ -s "$DEMO_VOUCHERS" ]; then sed 's/^/    /' "$DEMO_VOUCHERS"; else echo "    (none left: all demo vouchers are redeemed)"; fi)

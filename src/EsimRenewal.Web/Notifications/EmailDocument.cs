@@ -44,7 +44,7 @@ public sealed class EmailDocument(string lang, string title)
         {
             _text.Append(label).Append(": ").AppendLine(value);
             _html.Append("<tr><th style=\"text-align:left;padding:4px 12px 4px 0;color:#5b6775;font-weight:normal;vertical-align:top\">")
-                .Append(Encode(label)).Append("</th><td style=\"padding:4px 0\">").Append(Encode(value)).Append("</td></tr>");
+                .Append(Encode(label)).Append("</th><td style=\"padding:4px 0;overflow-wrap:anywhere;word-break:break-word\">").Append(Encode(value)).Append("</td></tr>");
         }
         _text.AppendLine();
         _html.Append("</table>");
@@ -89,8 +89,8 @@ public sealed class EmailDocument(string lang, string title)
         var text = new StringBuilder().AppendLine(title).AppendLine().Append(_text).AppendLine("--").AppendLine(footer).ToString();
         var html = new StringBuilder()
             .Append("<!DOCTYPE html><html lang=\"").Append(Encode(lang)).Append("\"><head><meta charset=\"utf-8\"><title>").Append(Encode(subject)).Append("</title></head>")
-            .Append("<body style=\"margin:0;padding:24px;background:#f7f8fa;font-family:-apple-system,'PingFang SC','Hiragino Sans','Noto Sans CJK SC',sans-serif;color:#1d2733;line-height:1.55\">")
-            .Append("<div style=\"max-width:600px;margin:0 auto;background:#ffffff;border:1px solid #dde3ea;border-radius:10px;padding:24px\">")
+            .Append("<body style=\"margin:0;padding:12px;background:#f7f8fa;font-family:-apple-system,'PingFang SC','Hiragino Sans','Noto Sans CJK SC',sans-serif;color:#1d2733;line-height:1.55\">")
+            .Append("<div style=\"max-width:600px;margin:0 auto;background:#ffffff;border:1px solid #dde3ea;border-radius:10px;padding:16px\">")
             .Append("<h1 style=\"font-size:22px;margin:0 0 16px\">").Append(Encode(title)).Append("</h1>")
             .Append(_html)
             .Append("<hr style=\"border:none;border-top:1px solid #dde3ea;margin:24px 0 12px\"><p style=\"color:#5b6775;font-size:13px;margin:0\">").Append(Encode(footer)).Append("</p>")

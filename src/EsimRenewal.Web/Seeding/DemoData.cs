@@ -30,6 +30,14 @@ public sealed class DemoData(
     public static readonly string PhysicalIccid = Iccid.FromBody("898110000000000001").Value;
     public static readonly string EsimIccid = Iccid.FromBody("898110000000000002").Value;
     public const string PhysicalPin = "1234";
+
+    /// <summary>A physical SIM on no account: a new account adds it at /sims/add with its PIN.</summary>
+    public static readonly string UnlinkedIccid = Iccid.FromBody("898110000000000003").Value;
+    public const string UnlinkedPin = "5678";
+
+    /// <summary>An eSIM bought without an account: renewed at /quick-renew with its purchase email and a code.</summary>
+    public static readonly string GuestEsimIccid = Iccid.FromBody("898110000000000004").Value;
+    public const string GuestEsimEmail = "guest@example.com";
     private const long SeedLockKey = 0x45_53_49_4D_53_45_45_44; // "ESIMSEED"
 
     public async Task SeedAsync(CancellationToken ct = default)
@@ -62,6 +70,10 @@ public sealed class DemoData(
         {
             await WriteDemoVoucherFileAsync(seed.DemoVoucherFile, ct);
         }
+        if (seed.DemoData && !string.IsNullOrWhiteSpace(seed.DemoSimFile))
+        {
+            await WriteDemoSimFileAsync(seed.DemoSimFile, ct);
+        }
     }
 
     /// <summary>
@@ -72,6 +84,19 @@ public sealed class DemoData(
     {
         var codes = await vouchers.StillRedeemableAsync(DemoVouchers.Codes, ct);
         var lines = codes.Take(5).Select(c => $"{Voucher.FormatSerial(c.Serial)}  {c.Code}");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await File.WriteAllLinesAsync(path, lines, ct);
+    }
+
+    /// <summary>The demo SIMs a stranger can use, for ./run.sh to print (unless someone has taken the card meanwhile).</summary>
+    private async Task WriteDemoSimFileAsync(string path, CancellationToken ct)
+    {
+        var cardFree = await db.Sims.AnyAsync(s => s.Iccid == UnlinkedIccid && s.OwnerId == null, ct);
+        string[] lines =
+        [
+            cardFree ? $"physical SIM to add at /sims/add or renew at /quick-renew:  ICCID {UnlinkedIccid}  PIN {UnlinkedPin}" : "(the demo physical SIM is already on an account)",
+            $"eSIM to renew at /quick-renew (code goes to the mail inbox):  ICCID {GuestEsimIccid}  email {GuestEsimEmail}",
+        ];
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         await File.WriteAllLinesAsync(path, lines, ct);
     }
@@ -138,6 +163,18 @@ public sealed class DemoData(
             var week = await CurrentVersionAsync("jp-7d-10gb", ct);
             var esim = Sim.IssueEsim(Iccid.Parse(EsimIccid), "LPA:1$smdp.example$DEMO-" + EsimIccid[^6..], TravellerEmail, traveller.Id, now.AddDays(-10));
             esim.ApplyRenewal(week, now.AddDays(-10)); // expired a few days ago
+            db.Sims.Add(esim);
+        }
+        if (!await db.Sims.AnyAsync(s => s.Iccid == UnlinkedIccid, ct))
+        {
+            var card = Sim.RegisterPhysical(Iccid.Parse(UnlinkedIccid), SimPin.Hash(UnlinkedPin), now);
+            card.ApplyRenewal(await CurrentVersionAsync("jp-7d-10gb", ct), now.AddDays(-2)); // sold with a week, five days left
+            db.Sims.Add(card);
+        }
+        if (!await db.Sims.AnyAsync(s => s.Iccid == GuestEsimIccid, ct))
+        {
+            var esim = Sim.IssueEsim(Iccid.Parse(GuestEsimIccid), "LPA:1$smdp.example$DEMO-" + GuestEsimIccid[^6..], GuestEsimEmail, null, now.AddDays(-5));
+            esim.ApplyRenewal(await CurrentVersionAsync("jp-7d-10gb", ct), now.AddDays(-5)); // two days left
             db.Sims.Add(esim);
         }
         await db.SaveChangesAsync(ct);

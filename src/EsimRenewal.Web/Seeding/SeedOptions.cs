@@ -15,6 +15,9 @@ public sealed class SeedOptions
     /// <summary>With demo data: a file to write a few redeemable demo voucher codes to (./run.sh prints it).</summary>
     public string? DemoVoucherFile { get; set; }
 
+    /// <summary>With demo data: a file to write the demo SIMs a stranger can use to (./run.sh prints it).</summary>
+    public string? DemoSimFile { get; set; }
+
     public static bool IsValid(SeedOptions options) =>
         string.IsNullOrWhiteSpace(options.AdminEmail) || options.AdminPassword is { Length: >= 12 };
 }
