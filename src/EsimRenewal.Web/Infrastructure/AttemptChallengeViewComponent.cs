@@ -1,6 +1,7 @@
 using EsimRenewal.Core.Throttling;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
 
 namespace EsimRenewal.Web.Infrastructure;
 
@@ -33,10 +34,19 @@ public static class AttemptChallengeExtensions
     public static string? ChallengeSolution(this PageModel page) =>
         page.Request.HasFormContentType && page.Request.Form.TryGetValue(AttemptChallengeViewComponent.FieldName, out var value) ? value.ToString() : null;
 
-    /// <summary>Marks the response as "solve the challenge, then this form submits itself".</summary>
+    /// <summary>
+    /// Marks the response as "solve the challenge, then this form submits itself". The form then
+    /// carries back what was typed (a PIN or code too, on this uncached answer only), so the person
+    /// does not have to type it again.
+    /// </summary>
     public static void RequireChallenge(this PageModel page)
     {
         page.ViewData[AttemptChallengeViewComponent.AutoSubmitKey] = true;
         page.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        page.Response.Headers.CacheControl = "no-store";
     }
+
+    /// <summary>A secret field's value to put back in the form: only when it is about to submit itself.</summary>
+    public static string? KeptForChallenge(this ViewDataDictionary viewData, string? typed) =>
+        viewData[AttemptChallengeViewComponent.AutoSubmitKey] is true ? typed : null;
 }

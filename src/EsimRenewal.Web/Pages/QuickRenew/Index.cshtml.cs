@@ -100,8 +100,6 @@ public sealed class IndexModel(QuickRenewalService quickRenewal, QuickRenewalTic
 
     private IActionResult Answer(ProofResult result)
     {
-        Input.Pin = null;
-        Input.Code = null;
         switch (result.Status)
         {
             case ProofStatus.Verified:
