@@ -58,6 +58,9 @@
   }
 
   function solve(box) {
+    // Once per challenge, even when several forms on the page load this script.
+    if (box.hasAttribute('data-started')) { return; }
+    box.setAttribute('data-started', 'true');
     var form = box.closest('form');
     var input = box.querySelector('input[type=hidden]');
     var status = box.querySelector('[data-challenge-status]');
@@ -88,5 +91,6 @@
     step();
   }
 
+  // Deferred: the whole form (its fields and antiforgery token) exists before it can submit itself.
   document.querySelectorAll('[data-challenge]').forEach(solve);
 })();
