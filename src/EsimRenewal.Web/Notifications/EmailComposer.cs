@@ -101,7 +101,7 @@ public sealed class EmailComposer(
             .Table([(t["Sims.Plan"], sim.PlanName?.For(CultureInfo.CurrentUICulture) ?? "—"), (t["Sims.ExpiresAt"], expiry)])
             .Button(t["Email.Reminder.Renew"], site.Value.Link($"/sims/{sim.SimId}/renew"))
             .Paragraph(t["Email.Reminder.Why"]);
-        return document.ToMessage(email.Recipient, t["Email.Reminder.Subject", VoucherLast4(sim.Iccid), when], Footer());
+        return document.ToMessage(email.Recipient, t["Email.Reminder.Subject", IccidTail(sim.Iccid), when], Footer());
     }
 
     private EmailMessage? OneTimeCode(OutgoingEmail email)
@@ -124,5 +124,5 @@ public sealed class EmailComposer(
 
     private static string Expiry(DateTimeOffset? expiresAt) => expiresAt is { } e ? Jst.Format(e) : "";
 
-    private static string VoucherLast4(string iccid) => iccid.Length > 4 ? "…" + iccid[^4..] : iccid;
+    private static string IccidTail(string iccid) => iccid.Length > 4 ? "…" + iccid[^4..] : iccid;
 }

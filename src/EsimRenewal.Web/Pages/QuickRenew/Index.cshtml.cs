@@ -43,16 +43,8 @@ public sealed class IndexModel(QuickRenewalService quickRenewal, QuickRenewalTic
         {
             When(x => x.CodeId is null, () =>
             {
-                RuleFor(x => x.Iccid).Custom((iccid, context) =>
-                {
-                    if (Iccid.Check(iccid) is { } problem)
-                    {
-                        context.AddFailure(t["Sims.Iccid." + problem]);
-                    }
-                });
-                When(x => x.Kind == Physical, () => RuleFor(x => x.Pin)
-                    .NotEmpty().WithMessage(t["Sims.Add.PinRequired"])
-                    .Must(pin => SimPin.IsWellFormed(SimPin.Normalize(pin))).WithMessage(t["Sims.Add.PinFormat"]));
+                RuleFor(x => x.Iccid).TypedIccid(t);
+                When(x => x.Kind == Physical, () => RuleFor(x => x.Pin).CardPin(t));
                 When(x => x.Kind != Physical, () => RuleFor(x => x.Email)
                     .NotEmpty().WithMessage(t["QuickRenew.EmailRequired"])
                     .Must(e => Core.Identity.SignInIdentifier.TryParse(e, out var id) && id.Kind == Core.Identity.IdentifierKind.Email)

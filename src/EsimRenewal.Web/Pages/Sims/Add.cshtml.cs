@@ -1,6 +1,7 @@
 using EsimRenewal.Core.Common;
 using EsimRenewal.Core.Sims;
 using EsimRenewal.Web.Infrastructure;
+using EsimRenewal.Web.Sims;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -24,16 +25,8 @@ public sealed class AddModel(SimService sims, IValidator<AddModel.InputModel> va
     {
         public Validator(IStringLocalizer<SharedResource> t)
         {
-            RuleFor(x => x.Iccid).Custom((iccid, context) =>
-            {
-                if (Core.Sims.Iccid.Check(iccid) is { } problem)
-                {
-                    context.AddFailure(t["Sims.Iccid." + problem]);
-                }
-            });
-            RuleFor(x => x.Pin)
-                .NotEmpty().WithMessage(t["Sims.Add.PinRequired"])
-                .Must(pin => SimPin.IsWellFormed(SimPin.Normalize(pin))).WithMessage(t["Sims.Add.PinFormat"]);
+            RuleFor(x => x.Iccid).TypedIccid(t);
+            RuleFor(x => x.Pin).CardPin(t);
         }
     }
 
