@@ -211,6 +211,15 @@ public sealed class AccountService(
             order.RemovePersonalData();
         }
         await db.SaveChangesAsync();
+        if (user.Email is { } email)
+        {
+            // Emails to them: the unsent ones are not sent, and none keeps the address.
+            var now = clock.GetUtcNow();
+            await db.OutgoingEmails.Where(e => e.Recipient == email).ExecuteUpdateAsync(e => e
+                .SetProperty(x => x.Recipient, "")
+                .SetProperty(x => x.Secret, (string?)null)
+                .SetProperty(x => x.DiscardedAt, x => x.SentAt == null && x.DiscardedAt == null ? now : x.DiscardedAt));
+        }
         var deleted = await users.DeleteAsync(user);
         if (!deleted.Succeeded)
         {

@@ -119,6 +119,8 @@ public sealed class ProfileTests(PortalFixture portal) : IClassFixture<PortalFix
             order = TestOrders.FulfilledRenewal(sim, plan.CurrentVersion, userId, "leaving@example.com", TestData.Epoch);
             db.AddRange(plan, sim, order);
             await db.SaveChangesAsync();
+            await Core.Notifications.EmailOutbox.EnqueueConfirmationAsync(db, order, TestData.Epoch, default);
+            await db.SaveChangesAsync();
         }
 
         var wrong = await HtmlForms.ParseAsync(await SubmitAsync(client, "delete-form", new() { ["Input.DeletePassword"] = "nope" }));
@@ -132,6 +134,9 @@ public sealed class ProfileTests(PortalFixture portal) : IClassFixture<PortalFix
         Assert.Equal((null, null), (sim2.OwnerId, sim2.OwnedSince));
         var kept = await check.Orders.AsNoTracking().SingleAsync();
         Assert.Equal((order.Id, (string?)null, "", order.Amount, OrderState.Fulfilled), (kept.Id, kept.UserId, kept.Email, kept.Amount, kept.State));
+        var confirmation = await check.OutgoingEmails.AsNoTracking().SingleAsync();
+        Assert.Equal("", confirmation.Recipient);
+        Assert.NotNull(confirmation.DiscardedAt); // never sent to an account that is gone
         Assert.True((await client.GetAsync("/sims")).IsRedirect()); // signed out
         // The email is free again, and the SIM can be added again with its PIN.
         var (again, againId) = await portal.Factory.SignUpAsync("leaving@example.com");
