@@ -14,6 +14,8 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         message.Property(m => m.LastError).HasMaxLength(OutboxMessage.ErrorMaxLength);
         // The worker's claim query: undelivered messages that are due.
         message.HasIndex(m => m.AvailableAt).HasFilter("delivered_at IS NULL").HasDatabaseName("ix_outbox_messages_pending");
+        message.HasIndex(m => m.OrderId);
+        message.HasOne<Orders.Order>().WithMany().HasForeignKey(m => m.OrderId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

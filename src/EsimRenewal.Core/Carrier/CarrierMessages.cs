@@ -17,14 +17,14 @@ public static class CarrierOutbox
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static OutboxMessage ValidityChanged(string requestId, Sim sim, DateTimeOffset now)
+    public static OutboxMessage ValidityChanged(string requestId, Sim sim, Guid orderId, DateTimeOffset now)
     {
         if (sim.ExpiresAt is not { } expiresAt)
         {
             throw new InvalidOperationException("A SIM without validity has nothing to tell the carrier.");
         }
         var message = new SimValidityChanged(requestId, sim.Iccid, expiresAt, sim.DataLeftMb, sim.IsUnlimited);
-        return new OutboxMessage(SimValidityChanged.Type, JsonSerializer.Serialize(message, Json), now);
+        return new OutboxMessage(SimValidityChanged.Type, JsonSerializer.Serialize(message, Json), orderId, now);
     }
 
     public static SimValidityChanged ReadValidityChanged(OutboxMessage message) =>

@@ -13,16 +13,20 @@ public sealed class OutboxMessage
     {
     }
 
-    public OutboxMessage(string type, string payloadJson, DateTimeOffset now)
+    public OutboxMessage(string type, string payloadJson, Guid? orderId, DateTimeOffset now)
     {
         Type = type;
         Payload = payloadJson;
+        OrderId = orderId;
         CreatedAt = now;
         AvailableAt = now;
     }
 
     public long Id { get; private set; }
     public string Type { get; private set; } = "";
+
+    /// <summary>The order whose change this reports (its carrier delivery state on the admin's order page).</summary>
+    public Guid? OrderId { get; private set; }
 
     /// <summary>JSON (jsonb). Never holds codes, PINs or activation secrets.</summary>
     public string Payload { get; private set; } = "";

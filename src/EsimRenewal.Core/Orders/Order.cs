@@ -12,6 +12,7 @@ public sealed class Order
     public const int EmailMaxLength = 256;
     public const int CultureMaxLength = 10;
     public const int PaymentMethodMaxLength = 40;
+    public const int RefundReasonMaxLength = 500;
 
     /// <summary>The payment method of a voucher redemption (paid at the store).</summary>
     public const string VoucherPaymentMethod = "voucher";
@@ -48,6 +49,17 @@ public sealed class Order
     public DateTimeOffset? AsyncPaymentDeadline { get; private set; }
     public DateTimeOffset? ClosedAt { get; private set; }
     public DateTimeOffset? RefundedAt { get; private set; }
+
+    /// <summary>An admin asked the provider to refund this order (it becomes Refunded when the provider confirms).</summary>
+    public DateTimeOffset? RefundRequestedAt { get; private set; }
+    public string? RefundRequestedById { get; private set; }
+    public string? RefundReason { get; private set; }
+
+    /// <summary>The provider's refund, once it accepted the request.</summary>
+    public string? RefundId { get; private set; }
+
+    /// <summary>Decided when the refund was asked for: whether the SIM loses this renewal's days.</summary>
+    public bool? RefundRollsBack { get; private set; }
 
     /// <summary>The SIM's expiry before and after fulfilment (renewals), for receipts and roll-back.</summary>
     public DateTimeOffset? PreviousExpiresAt { get; private set; }
@@ -193,6 +205,43 @@ public sealed class Order
     /// <summary>The customer abandoned the order before paying.</summary>
     public bool Cancel(DateTimeOffset now) => Close(OrderState.Cancelled, now);
 
+    /// <summary>Why this order cannot be refunded through the provider, or null when it can.</summary>
+    public RefundRefusal? RefundRefusal => this switch
+    {
+        { Kind: OrderKind.Voucher } => Orders.RefundRefusal.PaidWithVoucher,
+        { State: OrderState.Refunded } or { RefundId: not null } => Orders.RefundRefusal.AlreadyRefunded,
+        { State: not (OrderState.Paid or OrderState.Fulfilled) } => Orders.RefundRefusal.NotPaid,
+        { PaymentIntentId: null } => Orders.RefundRefusal.NotPaid,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Records an admin's refund request (once: a repeated request changes nothing and answers false).
+    /// <paramref name="rollsBack"/> is decided now, from the SIM as it is, and applied when the provider confirms.
+    /// </summary>
+    public bool RequestRefund(string reason, string adminId, bool rollsBack, DateTimeOffset now)
+    {
+        if (RefundRefusal is { } refusal)
+        {
+            throw new InvalidOperationException($"Order {Id} cannot be refunded: {refusal}.");
+        }
+        if (RefundRequestedAt is not null)
+        {
+            return false;
+        }
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        RefundReason = reason.Length > RefundReasonMaxLength ? reason[..RefundReasonMaxLength] : reason;
+        RefundRequestedAt = now;
+        RefundRequestedById = adminId;
+        RefundRollsBack = rollsBack;
+        return true;
+    }
+
+    public void RecordRefund(string refundId)
+    {
+        RefundId ??= refundId;
+    }
+
     public bool MarkRefunded(DateTimeOffset now)
     {
         if (State is not (OrderState.Paid or OrderState.Fulfilled))
@@ -214,4 +263,12 @@ public sealed class Order
         ClosedAt = now;
         return true;
     }
+}
+
+public enum RefundRefusal
+{
+    /// <summary>Paid at a store with a prepaid voucher: nothing was charged through the portal.</summary>
+    PaidWithVoucher,
+    NotPaid,
+    AlreadyRefunded,
 }

@@ -23,6 +23,13 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         order.HasIndex(o => o.CheckoutSessionId).IsUnique();
         order.Property(o => o.PaymentIntentId).HasMaxLength(Order.StripeIdMaxLength);
         order.Property(o => o.PaymentMethod).HasMaxLength(Order.PaymentMethodMaxLength);
+        order.Property(o => o.RefundReason).HasMaxLength(Order.RefundReasonMaxLength);
+        order.Property(o => o.RefundRequestedById).HasMaxLength(450);
+        order.Property(o => o.RefundId).HasMaxLength(Order.StripeIdMaxLength);
+        // Admin search: by the buyer's email, and newest first over a date range.
+        order.HasIndex(o => o.Email);
+        order.HasIndex(o => o.CreatedAt);
+        order.Ignore(o => o.RefundRefusal);
         order.HasIndex(o => o.PaymentIntentId);
         order.HasIndex(o => new { o.State, o.CreatedAt });
         order.HasIndex(o => new { o.UserId, o.CreatedAt });

@@ -104,7 +104,7 @@ public sealed class OrderService(EsimDbContext db, IPaymentGateway gateway, Fulf
 
     private IQueryable<Order> Views() => db.Orders.AsNoTracking();
 
-    private static readonly System.Linq.Expressions.Expression<Func<Order, OrderView>> ToView = o => new OrderView(
+    internal static readonly System.Linq.Expressions.Expression<Func<Order, OrderView>> ToView = o => new OrderView(
         o.Id, o.Number, o.Kind, o.State, o.PlanVersion.Plan.Name, o.PlanVersion.ValidityDays, o.PlanVersion.DataMb, o.PlanVersion.DailyFairUseMb,
         o.Amount, o.SimId, o.Sim == null ? null : o.Sim.Iccid, o.CreatedAt, o.PaidAt, o.RefundedAt, o.PreviousExpiresAt, o.NewExpiresAt,
         o.AsyncPaymentDeadline, o.CheckoutSessionId != null, o.PaymentMethod, o.Email, o.UserId == null);

@@ -1,3 +1,4 @@
+using EsimRenewal.Core.Auditing;
 using EsimRenewal.Core.Carrier;
 using EsimRenewal.Core.Data;
 using EsimRenewal.Core.Notifications;
@@ -50,8 +51,12 @@ public sealed class FulfilmentService(
         {
             return FulfilmentResult.Duplicate;
         }
-        var result = await ApplyLockedAsync(paymentEvent.Kind, paymentEvent.Session, paymentEvent.PaymentIntentId, paymentEvent.FullyRefunded, ct);
+        var (result, orderId) = await ApplyLockedAsync(paymentEvent.Kind, paymentEvent.Session, paymentEvent.PaymentIntentId, paymentEvent.FullyRefunded, ct);
         await db.SaveChangesAsync(ct);
+        // The event joins its order's payment timeline.
+        await db.Database.ExecuteSqlAsync(
+            $"UPDATE processed_stripe_events SET order_id = {orderId}, amount_refunded = {paymentEvent.AmountRefunded?.Amount} WHERE event_id = {paymentEvent.EventId}",
+            ct);
         await transaction.CommitAsync(ct);
         return result;
     }
@@ -63,7 +68,7 @@ public sealed class FulfilmentService(
         var kind = session.Status == CheckoutStatus.Expired ? PaymentEventKind.CheckoutExpired : PaymentEventKind.CheckoutCompleted;
         var result = session.Status == CheckoutStatus.Open
             ? await AttachOnlyAsync(session, ct)
-            : await ApplyLockedAsync(kind, session, session.PaymentIntentId, fullyRefunded: false, ct);
+            : (await ApplyLockedAsync(kind, session, session.PaymentIntentId, fullyRefunded: false, ct)).Result;
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return result;
@@ -82,12 +87,12 @@ public sealed class FulfilmentService(
         return FulfilmentResult.Applied;
     }
 
-    private async Task<FulfilmentResult> ApplyLockedAsync(PaymentEventKind kind, CheckoutSession? session, string? paymentIntentId, bool fullyRefunded, CancellationToken ct)
+    private async Task<(FulfilmentResult Result, Guid? OrderId)> ApplyLockedAsync(PaymentEventKind kind, CheckoutSession? session, string? paymentIntentId, bool fullyRefunded, CancellationToken ct)
     {
         if (await LockOrderAsync(session?.OrderId, kind == PaymentEventKind.ChargeRefunded ? paymentIntentId : null, ct) is not { } order)
         {
             logger.LogWarning("Payment event {EventKind} matches no order", kind);
-            return FulfilmentResult.UnknownOrder;
+            return (FulfilmentResult.UnknownOrder, null);
         }
         var now = clock.GetUtcNow();
         if (session is not null && order.CheckoutSessionId is null)
@@ -123,11 +128,39 @@ public sealed class FulfilmentService(
                 order.MarkExpired(now);
                 break;
             case PaymentEventKind.ChargeRefunded when fullyRefunded:
-                order.MarkRefunded(now);
+                var fulfilled = order.State == OrderState.Fulfilled;
+                if (order.MarkRefunded(now) && fulfilled)
+                {
+                    await RollBackIfUnusedAsync(order, now, ct);
+                }
                 break;
         }
         logger.LogInformation("Order {OrderId} is {OrderState} after {EventKind}", order.Id, order.State, kind);
-        return FulfilmentResult.Applied;
+        return (FulfilmentResult.Applied, order.Id);
+    }
+
+    /// <summary>
+    /// A refunded renewal that had not begun gives its days back (as decided when the refund was asked
+    /// for; for a refund made in the Stripe dashboard, decided now). The carrier is told; the change is audited.
+    /// </summary>
+    private async Task RollBackIfUnusedAsync(Order order, DateTimeOffset now, CancellationToken ct)
+    {
+        if (order.SimId is not { } simId || order.NewExpiresAt is not { } renewedTo || order.RefundRollsBack == false)
+        {
+            return;
+        }
+        var sim = await db.Sims.FromSql($"SELECT *, xmin FROM sims WHERE id = {simId} FOR UPDATE").SingleAsync(ct);
+        var plan = await db.PlanVersions.AsNoTracking().SingleAsync(v => v.Id == order.PlanVersionId, ct);
+        var before = sim.ExpiresAt;
+        if (!sim.RollBackRenewal(order.PreviousExpiresAt, renewedTo, plan.DataMb, now))
+        {
+            logger.LogInformation("Order {OrderId} refunded; its renewal is in use, so SIM {SimId} keeps its validity", order.Id, simId);
+            return;
+        }
+        db.OutboxMessages.Add(CarrierOutbox.ValidityChanged("refund:" + order.Id, sim, order.Id, now));
+        AuditLog.Record(db, Actor.System, "order.refund-rolled-back", nameof(Sim), sim.Id.ToString(),
+            new { orderId = order.Id, expiresAt = before }, new { orderId = order.Id, expiresAt = sim.ExpiresAt }, now);
+        logger.LogInformation("Order {OrderId} refunded: SIM {SimId} rolled back from {Before} to {After}", order.Id, simId, before, sim.ExpiresAt);
     }
 
     private async Task FulfilAsync(Order order, DateTimeOffset now, CancellationToken ct)
@@ -146,7 +179,7 @@ public sealed class FulfilmentService(
         }
         var outcome = sim.ApplyRenewal(plan, now);
         order.MarkFulfilled(outcome, now);
-        db.OutboxMessages.Add(CarrierOutbox.ValidityChanged("order:" + order.Id, sim, now));
+        db.OutboxMessages.Add(CarrierOutbox.ValidityChanged("order:" + order.Id, sim, order.Id, now));
         await EmailOutbox.EnqueueConfirmationAsync(db, order, now, ct);
         logger.LogInformation("Order {OrderId} fulfilled: SIM {SimId} valid until {ExpiresAt}", order.Id, sim.Id, outcome.NewExpiresAt);
     }

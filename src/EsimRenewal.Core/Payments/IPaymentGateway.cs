@@ -45,6 +45,15 @@ public sealed record CheckoutSession(
     string? PaymentMethodType = null,
     string? CustomerEmail = null);
 
+/// <summary>A full refund of an order's payment; the same idempotency key always makes one refund.</summary>
+public sealed record RefundRequest(Guid OrderId, long OrderNumber, string PaymentIntentId, Yen Amount, string IdempotencyKey);
+
+/// <summary>The provider refused a request (its code and message, for the log and the admin).</summary>
+public sealed class PaymentProviderException(string message, string? code, Exception? inner = null) : Exception(message, inner)
+{
+    public string? Code { get; } = code;
+}
+
 /// <summary>The payment provider (Stripe, or the local emulator speaking its API).</summary>
 public interface IPaymentGateway
 {
@@ -53,6 +62,12 @@ public interface IPaymentGateway
 
     /// <summary>The session as the provider sees it now, with how it was paid and the customer's email.</summary>
     Task<CheckoutSession> GetCheckoutSessionAsync(string sessionId, CancellationToken ct = default);
+
+    /// <summary>
+    /// Refunds the payment in full; returns the refund's id. A payment already refunded in full answers
+    /// with null instead of failing. Other refusals throw <see cref="PaymentProviderException"/>.
+    /// </summary>
+    Task<string?> RefundAsync(RefundRequest request, CancellationToken ct = default);
 
     /// <summary>Every checkout session created at or after <paramref name="since"/>, for reconciliation.</summary>
     IAsyncEnumerable<CheckoutSession> ListCheckoutSessionsAsync(DateTimeOffset since, CancellationToken ct = default);

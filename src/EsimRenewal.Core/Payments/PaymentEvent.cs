@@ -1,3 +1,5 @@
+using EsimRenewal.Core.Common;
+
 namespace EsimRenewal.Core.Payments;
 
 /// <summary>The payment events the portal acts on.</summary>
@@ -20,4 +22,5 @@ public enum PaymentEventKind
 }
 
 /// <summary>A verified provider event, reduced to what fulfilment needs.</summary>
-public sealed record PaymentEvent(string EventId, PaymentEventKind Kind, CheckoutSession? Session, string? PaymentIntentId, bool FullyRefunded);
+/// <param name="AmountRefunded">For <c>charge.refunded</c>: how much of the charge is refunded so far.</param>
+public sealed record PaymentEvent(string EventId, PaymentEventKind Kind, CheckoutSession? Session, string? PaymentIntentId, bool FullyRefunded, Yen? AmountRefunded = null);

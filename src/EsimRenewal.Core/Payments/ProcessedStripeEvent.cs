@@ -23,4 +23,10 @@ public sealed class ProcessedStripeEvent
     public string EventId { get; private set; } = "";
     public string Type { get; private set; } = "";
     public DateTimeOffset ProcessedAt { get; private set; }
+
+    /// <summary>The order it was about, once found: the order's payment timeline.</summary>
+    public Guid? OrderId { get; private set; }
+
+    /// <summary>For a refund event: how much of the charge was refunded by then (partial refunds made in Stripe show here).</summary>
+    public long? AmountRefunded { get; private set; }
 }

@@ -10,5 +10,7 @@ internal sealed class ProcessedStripeEventConfiguration : IEntityTypeConfigurati
         e.HasKey(x => x.EventId);
         e.Property(x => x.EventId).HasMaxLength(ProcessedStripeEvent.IdMaxLength);
         e.Property(x => x.Type).HasMaxLength(ProcessedStripeEvent.TypeMaxLength);
+        e.HasIndex(x => new { x.OrderId, x.ProcessedAt });
+        e.HasOne<Orders.Order>().WithMany().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Restrict);
     }
 }

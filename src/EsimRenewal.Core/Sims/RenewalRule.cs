@@ -20,3 +20,18 @@ public static class RenewalRule
         return new RenewalPreview(startsNow, currentExpiresAt, Jst.EndOfDay(from.AddDays(validityDays)));
     }
 }
+
+/// <summary>
+/// What refunding a renewal does to a SIM's validity: a renewal whose days have not begun (the SIM was
+/// still valid on its previous expiry, and that is still ahead) loses exactly its days, also when the
+/// SIM was renewed again after it; a renewal that started at once, or whose days have begun, is in use
+/// and the validity stays.
+/// </summary>
+public static class RenewalRollback
+{
+    /// <summary>The SIM's expiry after the refund, or null when the renewal is in use.</summary>
+    public static DateTimeOffset? ExpiryAfterRefund(DateTimeOffset? previousExpiresAt, DateTimeOffset renewedTo, DateTimeOffset currentExpiresAt, DateTimeOffset now) =>
+        previousExpiresAt is { } previous && now < previous && currentExpiresAt >= renewedTo
+            ? currentExpiresAt - (renewedTo - previous)
+            : null;
+}

@@ -125,6 +125,24 @@ public sealed class Sim
         return new RenewalOutcome(preview.CurrentExpiresAt, preview.NewExpiresAt, previousData, DataLeftMb);
     }
 
+    /// <summary>
+    /// Takes back a refunded renewal that had not begun (<see cref="RenewalRollback"/>): its days, and the
+    /// data it added on a limited plan. Returns false, changing nothing, when the renewal is in use.
+    /// </summary>
+    public bool RollBackRenewal(DateTimeOffset? previousExpiresAt, DateTimeOffset renewedTo, long? addedDataMb, DateTimeOffset now)
+    {
+        if (ExpiresAt is not { } current || RenewalRollback.ExpiryAfterRefund(previousExpiresAt, renewedTo, current, now) is not { } rolledBack)
+        {
+            return false;
+        }
+        ExpiresAt = rolledBack;
+        if (addedDataMb is { } added && !IsUnlimited && DataLeftMb is { } left)
+        {
+            DataLeftMb = Math.Max(0, left - added);
+        }
+        return true;
+    }
+
     /// <summary>Records usage reported by the carrier.</summary>
     public void ReportDataLeft(long dataLeftMb)
     {

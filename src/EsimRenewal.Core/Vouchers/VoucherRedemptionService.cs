@@ -205,7 +205,7 @@ public sealed class VoucherRedemptionService(
         var redemption = new VoucherRedemption(voucher.Id, sim.Id, order.Id, redeemer.UserId, redeemer.Channel, redeemer.Ip, now);
         db.Orders.Add(order);
         db.VoucherRedemptions.Add(redemption);
-        db.OutboxMessages.Add(CarrierOutbox.ValidityChanged(redemption.Id.ToString(), sim, now));
+        db.OutboxMessages.Add(CarrierOutbox.ValidityChanged(redemption.Id.ToString(), sim, order.Id, now));
         await EmailOutbox.EnqueueConfirmationAsync(db, order, now, ct);
         AuditLog.Record(db, redeemer.Actor, "voucher.redeemed", nameof(Voucher), voucher.Id.ToString(),
             new { state = nameof(VoucherState.Active), voucher.Serial, simExpiresAt = outcome.PreviousExpiresAt },

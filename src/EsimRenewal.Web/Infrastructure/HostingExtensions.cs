@@ -135,6 +135,9 @@ public static class HostingExtensions
         builder.Services.AddScoped<CheckoutService>();
         builder.Services.AddScoped<FulfilmentService>();
         builder.Services.AddScoped<OrderService>();
+        builder.Services.AddScoped<RefundService>();
+        builder.Services.AddScoped<OrderAdminService>();
+        builder.Services.AddScoped<EsimRenewal.Core.Reporting.DashboardService>();
         builder.Services.AddScoped<Reconciler>();
         builder.Services.AddScoped<OutboxDispatcher>();
         builder.Services.AddScoped<EsimAllocator>();

@@ -71,6 +71,34 @@ internal sealed class StripePaymentGateway(IStripeClient stripe, IOptions<Paymen
     public async Task<CheckoutSession> GetCheckoutSessionAsync(string sessionId, CancellationToken ct = default) =>
         ToCheckoutSession(await new SessionService(stripe).GetAsync(sessionId, new SessionGetOptions { Expand = ["payment_intent.latest_charge"] }, cancellationToken: ct));
 
+    public async Task<string?> RefundAsync(RefundRequest request, CancellationToken ct = default)
+    {
+        var options = new RefundCreateOptions
+        {
+            PaymentIntent = request.PaymentIntentId,
+            Amount = request.Amount.ToMinorUnits(),
+            Reason = "requested_by_customer",
+            Metadata = new Dictionary<string, string>
+            {
+                [OrderIdKey] = request.OrderId.ToString(),
+                ["order_number"] = request.OrderNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+        };
+        try
+        {
+            var refund = await new Stripe.RefundService(stripe).CreateAsync(options, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, ct);
+            return refund.Id;
+        }
+        catch (StripeException ex) when (ex.StripeError?.Code == "charge_already_refunded")
+        {
+            return null;
+        }
+        catch (StripeException ex)
+        {
+            throw new PaymentProviderException(ex.StripeError?.Message ?? ex.Message, ex.StripeError?.Code ?? ex.StripeError?.Type, ex);
+        }
+    }
+
     public async IAsyncEnumerable<CheckoutSession> ListCheckoutSessionsAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken ct = default)
     {
         var options = new SessionListOptions { Limit = 100, Created = new DateRangeOptions { GreaterThanOrEqual = since.UtcDateTime } };

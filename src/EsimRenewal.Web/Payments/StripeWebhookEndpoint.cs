@@ -1,3 +1,4 @@
+using EsimRenewal.Core.Common;
 using EsimRenewal.Core.Payments;
 using Microsoft.Extensions.Options;
 using Stripe;
@@ -76,7 +77,7 @@ public static class StripeWebhookEndpoint
         {
             (null, _) => null,
             (PaymentEventKind.ChargeRefunded, Charge charge) =>
-                new PaymentEvent(stripeEvent.Id, PaymentEventKind.ChargeRefunded, null, charge.PaymentIntentId, charge.Refunded),
+                new PaymentEvent(stripeEvent.Id, PaymentEventKind.ChargeRefunded, null, charge.PaymentIntentId, charge.Refunded, Yen.FromMinorUnits(charge.AmountRefunded)),
             ({ } k, Session session) => new PaymentEvent(stripeEvent.Id, k, StripePaymentGateway.ToCheckoutSession(session), session.PaymentIntentId, false),
             _ => null,
         };

@@ -41,7 +41,7 @@ public sealed class OutboxTests : IAsyncLifetime
         for (var i = 0; i < count; i++)
         {
             var change = new SimValidityChanged($"order:{i}", "8981100000000000424", _clock.GetUtcNow().AddDays(30), 10_240, false);
-            db.OutboxMessages.Add(new OutboxMessage(SimValidityChanged.Type, System.Text.Json.JsonSerializer.Serialize(change, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)), _clock.GetUtcNow()));
+            db.OutboxMessages.Add(new OutboxMessage(SimValidityChanged.Type, System.Text.Json.JsonSerializer.Serialize(change, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)), null, _clock.GetUtcNow()));
         }
         await db.SaveChangesAsync();
     }

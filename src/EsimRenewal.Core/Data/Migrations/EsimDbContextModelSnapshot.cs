@@ -122,6 +122,10 @@ namespace EsimRenewal.Core.Data.Migrations
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("last_error");
 
+                    b.Property<Guid?>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -139,6 +143,9 @@ namespace EsimRenewal.Core.Data.Migrations
                     b.HasIndex("AvailableAt")
                         .HasDatabaseName("ix_outbox_messages_pending")
                         .HasFilter("delivered_at IS NULL");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_outbox_messages_order_id");
 
                     b.ToTable("outbox_messages", (string)null);
                 });
@@ -487,6 +494,29 @@ namespace EsimRenewal.Core.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("previous_expires_at");
 
+                    b.Property<string>("RefundId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("refund_id");
+
+                    b.Property<string>("RefundReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("refund_reason");
+
+                    b.Property<DateTimeOffset?>("RefundRequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refund_requested_at");
+
+                    b.Property<string>("RefundRequestedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("refund_requested_by_id");
+
+                    b.Property<bool?>("RefundRollsBack")
+                        .HasColumnType("boolean")
+                        .HasColumnName("refund_rolls_back");
+
                     b.Property<DateTimeOffset?>("RefundedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("refunded_at");
@@ -517,6 +547,12 @@ namespace EsimRenewal.Core.Data.Migrations
                     b.HasIndex("CheckoutSessionId")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_checkout_session_id");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_orders_created_at");
+
+                    b.HasIndex("Email")
+                        .HasDatabaseName("ix_orders_email");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique()
@@ -554,6 +590,14 @@ namespace EsimRenewal.Core.Data.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("event_id");
 
+                    b.Property<long?>("AmountRefunded")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_refunded");
+
+                    b.Property<Guid?>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
                     b.Property<DateTimeOffset>("ProcessedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("processed_at");
@@ -566,6 +610,9 @@ namespace EsimRenewal.Core.Data.Migrations
 
                     b.HasKey("EventId")
                         .HasName("pk_processed_stripe_events");
+
+                    b.HasIndex("OrderId", "ProcessedAt")
+                        .HasDatabaseName("ix_processed_stripe_events_order_id_processed_at");
 
                     b.ToTable("processed_stripe_events", (string)null);
                 });
@@ -1372,6 +1419,15 @@ namespace EsimRenewal.Core.Data.Migrations
                     b.ToTable("user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("EsimRenewal.Core.Carrier.OutboxMessage", b =>
+                {
+                    b.HasOne("EsimRenewal.Core.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_outbox_messages_orders_order_id");
+                });
+
             modelBuilder.Entity("EsimRenewal.Core.Notifications.OutgoingEmail", b =>
                 {
                     b.HasOne("EsimRenewal.Core.Orders.Order", null)
@@ -1411,6 +1467,15 @@ namespace EsimRenewal.Core.Data.Migrations
                     b.Navigation("PlanVersion");
 
                     b.Navigation("Sim");
+                });
+
+            modelBuilder.Entity("EsimRenewal.Core.Payments.ProcessedStripeEvent", b =>
+                {
+                    b.HasOne("EsimRenewal.Core.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_processed_stripe_events_orders_order_id");
                 });
 
             modelBuilder.Entity("EsimRenewal.Core.Plans.PlanVersion", b =>

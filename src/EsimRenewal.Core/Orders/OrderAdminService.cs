@@ -1,0 +1,188 @@
+using System.Globalization;
+using EsimRenewal.Core.Common;
+using EsimRenewal.Core.Data;
+using EsimRenewal.Core.Identity;
+using EsimRenewal.Core.Sims;
+using Microsoft.EntityFrameworkCore;
+
+namespace EsimRenewal.Core.Orders;
+
+/// <summary>Where an admin's search text points: an order number, an ICCID, an email or a phone number.</summary>
+public sealed record OrderQuery(long? Number = null, string? Iccid = null, string? Email = null, string? Phone = null)
+{
+    /// <summary>Reads what an admin typed; null when it is none of the four.</summary>
+    public static OrderQuery? Parse(string? text)
+    {
+        var value = text?.Normalize(System.Text.NormalizationForm.FormKC).Trim().TrimStart('#');
+        if (string.IsNullOrEmpty(value) || value.Length > 100)
+        {
+            return null;
+        }
+        if (Sims.Iccid.TryParse(value, out var iccid))
+        {
+            return new OrderQuery(Iccid: iccid.Value);
+        }
+        if (value.Length <= 15 && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            return new OrderQuery(Number: number);
+        }
+        if (SignInIdentifier.TryParse(value, out var identifier))
+        {
+            return identifier.Kind == IdentifierKind.Email ? new OrderQuery(Email: identifier.Value) : new OrderQuery(Phone: identifier.Value);
+        }
+        return null;
+    }
+}
+
+/// <param name="BeforeNumber">Keyset paging: only orders older than this order number (numbers grow with time).</param>
+public sealed record OrderSearch(OrderQuery? Query, OrderState? State, DateOnly? From, DateOnly? To, long? BeforeNumber, bool CarrierFailing = false, int PageSize = 50);
+
+public sealed record OrderRow(Guid Id, long Number, OrderKind Kind, OrderState State, DateTimeOffset CreatedAt, LocalizedText PlanName, Yen Amount, string? Iccid, string Email, string? PaymentMethod);
+
+/// <param name="NextBefore">The <see cref="OrderSearch.BeforeNumber"/> of the next page, when there is one.</param>
+public sealed record OrderPage(IReadOnlyList<OrderRow> Rows, long? NextBefore);
+
+public sealed record TimelineEntry(DateTimeOffset At, string Kind, string? Detail = null, Yen? Amount = null);
+
+public sealed record CarrierDelivery(DateTimeOffset CreatedAt, int Attempts, DateTimeOffset? DeliveredAt, string? LastError);
+
+/// <summary>An order as the admin sees it: everything about its payment, its SIM and its delivery to the carrier.</summary>
+public sealed record OrderDetail(
+    OrderView Order,
+    RefundPreview Refund,
+    string? Phone,
+    string? CheckoutSessionId,
+    string? PaymentIntentId,
+    string? RefundReason,
+    string? RefundId,
+    IReadOnlyList<TimelineEntry> Timeline,
+    IReadOnlyList<CarrierDelivery> Carrier);
+
+/// <summary>One order of the accountants' export, with the tax columns of the receipt.</summary>
+public sealed record OrderExportRow(
+    long Number,
+    DateTimeOffset PaidAt,
+    OrderState State,
+    OrderKind Kind,
+    string PlanCode,
+    int PlanVersion,
+    string PlanName,
+    Yen Amount,
+    Yen IncludedTax,
+    string? PaymentMethod,
+    DateTimeOffset? RefundedAt,
+    string? Iccid,
+    string Email);
+
+/// <summary>
+/// The admins' order desk: search (newest first, keyset paging, every filter served by an index), one
+/// order's full story, and the export of paid orders for the accountants.
+/// </summary>
+public sealed class OrderAdminService(EsimDbContext db, TimeProvider clock)
+{
+    public async Task<OrderPage> SearchAsync(OrderSearch search, CancellationToken ct = default)
+    {
+        var orders = db.Orders.AsNoTracking();
+        if (search.Query is { } query)
+        {
+            if (query.Number is { } number)
+            {
+                orders = orders.Where(o => o.Number == number);
+            }
+            else if (query.Iccid is { } iccid)
+            {
+                orders = orders.Where(o => o.Sim != null && o.Sim.Iccid == iccid);
+            }
+            else if (query.Email is { } email)
+            {
+                var users = db.Users.Where(u => u.NormalizedEmail == email.ToUpperInvariant()).Select(u => u.Id);
+                orders = orders.Where(o => o.Email == email || users.Contains(o.UserId!));
+            }
+            else if (query.Phone is { } phone)
+            {
+                var users = db.Users.Where(u => u.PhoneNumber == phone).Select(u => u.Id);
+                orders = orders.Where(o => users.Contains(o.UserId!));
+            }
+        }
+        if (search.State is { } state)
+        {
+            orders = orders.Where(o => o.State == state);
+        }
+        if (search.From is { } from)
+        {
+            var start = Jst.StartOfDay(from);
+            orders = orders.Where(o => o.CreatedAt >= start);
+        }
+        if (search.To is { } to)
+        {
+            var end = Jst.StartOfDay(to.AddDays(1));
+            orders = orders.Where(o => o.CreatedAt < end);
+        }
+        if (search.CarrierFailing)
+        {
+            var failing = db.OutboxMessages.Where(m => m.DeliveredAt == null && m.Attempts > 0 && m.OrderId != null).Select(m => m.OrderId);
+            orders = orders.Where(o => failing.Contains(o.Id));
+        }
+        if (search.BeforeNumber is { } before)
+        {
+            orders = orders.Where(o => o.Number < before);
+        }
+        var rows = await orders
+            .OrderByDescending(o => o.Number)
+            .Take(search.PageSize + 1)
+            .Select(o => new OrderRow(o.Id, o.Number, o.Kind, o.State, o.CreatedAt, o.PlanVersion.Plan.Name, o.Amount,
+                o.Sim == null ? null : o.Sim.Iccid, o.Email, o.PaymentMethod))
+            .ToListAsync(ct);
+        long? next = rows.Count > search.PageSize ? rows[search.PageSize - 1].Number : null;
+        return new OrderPage(rows.Take(search.PageSize).ToList(), next);
+    }
+
+    public async Task<OrderDetail?> GetDetailAsync(Guid orderId, CancellationToken ct = default)
+    {
+        var order = await db.Orders.AsNoTracking().Where(o => o.Id == orderId).Select(o => new
+        {
+            o.CreatedAt, o.PaidAt, o.FulfilledAt, o.ClosedAt, o.State, o.RefundRequestedAt, o.RefundReason, o.RefundId, o.RefundedAt,
+            o.CheckoutSessionId, o.PaymentIntentId, o.AsyncPaymentDeadline,
+            Phone = db.Users.Where(u => u.Id == o.UserId).Select(u => u.PhoneNumber).FirstOrDefault(),
+        }).SingleOrDefaultAsync(ct);
+        if (order is null)
+        {
+            return null;
+        }
+        var view = await db.Orders.AsNoTracking().Where(o => o.Id == orderId).Select(OrderService.ToView).SingleAsync(ct);
+        var events = await db.ProcessedStripeEvents.AsNoTracking().Where(e => e.OrderId == orderId).OrderBy(e => e.ProcessedAt)
+            .Select(e => new TimelineEntry(e.ProcessedAt, "stripe:" + e.Type, e.EventId, e.AmountRefunded == null ? null : new Yen(e.AmountRefunded.Value)))
+            .ToListAsync(ct);
+        var timeline = new List<TimelineEntry> { new(order.CreatedAt, "created") };
+        timeline.AddRange(events);
+        AddIf(timeline, order.PaidAt, "paid");
+        AddIf(timeline, order.FulfilledAt, "fulfilled");
+        AddIf(timeline, order.ClosedAt, "closed:" + order.State);
+        AddIf(timeline, order.RefundRequestedAt, "refund-requested", order.RefundReason);
+        AddIf(timeline, order.RefundedAt, "refunded");
+        var carrier = await db.OutboxMessages.AsNoTracking().Where(m => m.OrderId == orderId).OrderBy(m => m.Id)
+            .Select(m => new CarrierDelivery(m.CreatedAt, m.Attempts, m.DeliveredAt, m.LastError))
+            .ToListAsync(ct);
+        var entity = await db.Orders.AsNoTracking().Include(o => o.Sim).SingleAsync(o => o.Id == orderId, ct);
+        return new OrderDetail(view, RefundService.Preview(entity, entity.Sim, clock.GetUtcNow()), order.Phone, order.CheckoutSessionId, order.PaymentIntentId, order.RefundReason, order.RefundId,
+            timeline.OrderBy(e => e.At).ToList(), carrier);
+    }
+
+    /// <summary>Orders paid in a JST date range (both days included), oldest first, for the accountants.</summary>
+    public IAsyncEnumerable<OrderExportRow> ExportPaidAsync(DateOnly from, DateOnly to) =>
+        db.Orders.AsNoTracking()
+            .Where(o => o.PaidAt >= Jst.StartOfDay(from) && o.PaidAt < Jst.StartOfDay(to.AddDays(1)) && o.Kind != OrderKind.Voucher)
+            .OrderBy(o => o.PaidAt).ThenBy(o => o.Number)
+            .Select(o => new OrderExportRow(o.Number, o.PaidAt!.Value, o.State, o.Kind, o.PlanVersion.Plan.Code, o.PlanVersion.Number,
+                o.PlanVersion.Plan.Name.Ja, o.Amount, new Yen(0), o.PaymentMethod, o.RefundedAt, o.Sim == null ? null : o.Sim.Iccid, o.Email))
+            .AsAsyncEnumerable()
+            .Select(row => row with { IncludedTax = ConsumptionTax.IncludedIn(row.Amount) });
+
+    private static void AddIf(List<TimelineEntry> timeline, DateTimeOffset? at, string kind, string? detail = null)
+    {
+        if (at is { } when)
+        {
+            timeline.Add(new TimelineEntry(when, kind, detail));
+        }
+    }
+}
