@@ -35,6 +35,7 @@ public partial class SharedResourceTests
     {
         ["Storefront.Duration."] = Enum.GetNames<DurationBand>(),
         ["Sims.Iccid."] = Enum.GetNames<EsimRenewal.Core.Sims.IccidProblem>(),
+        ["Admin.Refund.Refusal."] = Enum.GetNames<EsimRenewal.Core.Orders.RefundRefusal>(),
     };
 
     private static readonly ResourceFile EnglishFile = SharedResourceFiles.Load(SharedResourceFiles.English);
