@@ -1,0 +1,178 @@
+using System.Net;
+using EsimRenewal.Core.Common;
+using EsimRenewal.Core.Identity;
+using EsimRenewal.Core.Orders;
+using EsimRenewal.IntegrationTests.Infrastructure;
+using EsimRenewal.IntegrationTests.Payments;
+using Microsoft.EntityFrameworkCore;
+
+namespace EsimRenewal.IntegrationTests.Admin;
+
+/// <summary>
+/// Refunds from the admin's order page through Stripe (the emulator, over HTTP), end to end: a double
+/// click refunds once, the webhook confirms it, an unused renewal gives its days back, a renewal in use
+/// keeps them, every request is audited, and a partial refund made in Stripe changes nothing here.
+/// </summary>
+public sealed class RefundTests(PaymentFixture payments) : IClassFixture<PaymentFixture>, IAsyncLifetime
+{
+    private HttpClient _admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        await payments.ResetAsync();
+        await payments.SeedPlansAsync();
+        await new VoucherScenario(payments.Portal).UserAsync("boss@example.com", Roles.Admin);
+        _admin = payments.NewClient();
+        var response = await _admin.SubmitAsync(await _admin.GetDocumentAsync("/account/login"), "[data-testid=login-form]", new Dictionary<string, string>
+        {
+            ["Input.Identifier"] = "boss@example.com",
+            ["Input.Password"] = VoucherScenario.Password,
+        });
+        Assert.True(response.IsRedirect());
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private async Task<Order> PaidRenewalAsync(bool simStillValid)
+    {
+        Guid orderId;
+        string sessionId;
+        if (simStillValid)
+        {
+            (_, orderId, sessionId) = await payments.PendingRenewalAsync();
+        }
+        else
+        {
+            var (client, userId) = await payments.SignUpAsync("late@example.com");
+            var sim = await payments.AddPhysicalSimAsync(userId, "898110000000000043", renewedAt: null);
+            var page = await client.GetDocumentAsync($"/sims/{sim.Id}/renew");
+            await client.SubmitAsync(page, "[data-testid=renew-form]", new Dictionary<string, string> { ["Input.PlanVersionId"] = (await payments.PlanVersionIdAsync("month")).ToString() });
+            await using var db = payments.Database.NewContext();
+            var pending = await db.Orders.AsNoTracking().SingleAsync();
+            (orderId, sessionId) = (pending.Id, pending.CheckoutSessionId!);
+        }
+        await payments.Emulator.PaySuccessfullyAsync(sessionId);
+        return await WaitForOrderAsync(orderId, OrderState.Fulfilled);
+    }
+
+    private async Task<Order> WaitForOrderAsync(Guid orderId, OrderState state)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            await using var db = payments.Database.NewContext();
+            var order = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId);
+            if (order.State == state)
+            {
+                return order;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"Order {orderId} never became {state}.");
+    }
+
+    private async Task<HttpResponseMessage> RefundAsync(AngleSharp.Html.Dom.IHtmlDocument page, string reason = "Customer changed travel plans") =>
+        await _admin.SubmitAsync(page, "[data-testid=refund-form]", new Dictionary<string, string> { ["Input.Reason"] = reason });
+
+    private async Task<int> RefundEventsAsync()
+    {
+        var events = await new Stripe.EventService(payments.Emulator.Stripe).ListAsync(new Stripe.EventListOptions { Type = "charge.refunded", Limit = 100 });
+        return events.Data.Count;
+    }
+
+    [Fact]
+    public async Task A_double_click_refunds_once_and_an_unused_renewal_gives_its_days_back_when_stripe_confirms()
+    {
+        var order = await PaidRenewalAsync(simStillValid: true);
+        var page = await _admin.GetDocumentAsync($"/admin/orders/{order.Id}");
+        Assert.Equal($"Refund ¥1,980 in full through Stripe. This renewal has not started yet, so the SIM's validity goes back from {Jst.Format(order.NewExpiresAt!.Value)} to {Jst.Format(order.PreviousExpiresAt!.Value)}.",
+            page.Text("[data-testid=refund-effect]"));
+
+        var clicks = await Task.WhenAll(RefundAsync(page), RefundAsync(page));
+
+        Assert.All(clicks, c => Assert.True(c.IsRedirect(), $"refund answered {(int)c.StatusCode}"));
+        var refunded = await WaitForOrderAsync(order.Id, OrderState.Refunded);
+        Assert.Equal(1, await RefundEventsAsync());
+        Assert.NotNull(refunded.RefundId);
+        await using var db = payments.Database.NewContext();
+        var sim = await db.Sims.AsNoTracking().SingleAsync(s => s.Id == order.SimId);
+        Assert.Equal(order.PreviousExpiresAt, sim.ExpiresAt);
+        var carrier = await db.OutboxMessages.AsNoTracking().Where(m => m.OrderId == order.Id).OrderBy(m => m.Id).ToListAsync();
+        Assert.Equal(2, carrier.Count); // the renewal, then its roll-back, both told to the carrier
+        Assert.Equal(order.PreviousExpiresAt, Core.Carrier.CarrierOutbox.ReadValidityChanged(carrier[1]).ExpiresAt);
+        var requested = await db.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "order.refund-requested");
+        Assert.Equal((order.Id.ToString(), "boss@example.com"), (requested.EntityId, requested.ActorName));
+        Assert.Contains("Customer changed travel plans", requested.After);
+        Assert.Single(await db.AuditEntries.AsNoTracking().Where(a => a.Action == "order.refund-rolled-back").ToListAsync());
+
+        var after = await _admin.GetDocumentAsync($"/admin/orders/{order.Id}");
+        Assert.Equal("Refunded", after.QuerySelector("[data-testid=order-state]")!.GetAttribute("data-state"));
+        Assert.NotNull(after.QuerySelector("[data-testid=timeline] [data-kind='stripe:ChargeRefunded']"));
+        Assert.Null(after.QuerySelector("[data-testid=refund-form]"));
+    }
+
+    [Fact]
+    public async Task A_renewal_in_use_is_refunded_and_the_sim_keeps_its_validity_as_the_page_said()
+    {
+        var order = await PaidRenewalAsync(simStillValid: false);
+        var page = await _admin.GetDocumentAsync($"/admin/orders/{order.Id}");
+        Assert.Equal("Refund ¥1,980 in full through Stripe. This renewal is already in use, so the SIM's validity stays as it is.", page.Text("[data-testid=refund-effect]"));
+
+        Assert.True((await RefundAsync(page)).IsRedirect());
+
+        await WaitForOrderAsync(order.Id, OrderState.Refunded);
+        await using var db = payments.Database.NewContext();
+        Assert.Equal(order.NewExpiresAt, (await db.Sims.AsNoTracking().SingleAsync(s => s.Id == order.SimId)).ExpiresAt);
+        Assert.False(await db.AuditEntries.AnyAsync(a => a.Action == "order.refund-rolled-back"));
+    }
+
+    [Fact]
+    public async Task A_refund_needs_a_reason_and_an_order_without_a_payment_cannot_be_refunded()
+    {
+        var order = await PaidRenewalAsync(simStillValid: true);
+        var page = await _admin.GetDocumentAsync($"/admin/orders/{order.Id}");
+
+        var blank = await HtmlForms.ParseAsync(await RefundAsync(page, "   "));
+        var huge = await HtmlForms.ParseAsync(await RefundAsync(page, new string('x', 20_000)));
+
+        Assert.Contains("Enter the reason for the refund.", blank.Errors());
+        Assert.Contains("The reason can be at most 500 characters.", huge.Errors());
+        await using var db = payments.Database.NewContext();
+        Assert.Null((await db.Orders.AsNoTracking().SingleAsync(o => o.Id == order.Id)).RefundRequestedAt);
+        Assert.Equal(0, await RefundEventsAsync());
+        var unpaid = Order.ForRenewal(await db.Sims.SingleAsync(s => s.Id == order.SimId), await db.PlanVersions.SingleAsync(v => v.Id == order.PlanVersionId),
+            order.UserId, "x@example.com", "en", "unpaid", DateTimeOffset.UtcNow);
+        db.Orders.Add(unpaid);
+        await db.SaveChangesAsync();
+        var unpaidPage = await _admin.GetDocumentAsync($"/admin/orders/{unpaid.Id}");
+        Assert.Equal("This order was not paid; there is nothing to refund.", unpaidPage.Text("[data-testid=refund-refusal]"));
+        Assert.Null(unpaidPage.QuerySelector("[data-testid=refund-form]"));
+    }
+
+    [Fact]
+    public async Task A_partial_refund_made_in_stripe_shows_on_the_timeline_and_changes_nothing_else()
+    {
+        var order = await PaidRenewalAsync(simStillValid: true);
+
+        await new Stripe.RefundService(payments.Emulator.Stripe).CreateAsync(new Stripe.RefundCreateOptions { PaymentIntent = order.PaymentIntentId, Amount = 500 });
+
+        var page = await WaitForTimelineAsync(order.Id, "stripe:ChargeRefunded");
+        Assert.Contains("Partial refund made in Stripe: ¥500 refunded", page.Text("[data-testid=timeline]"));
+        await using var db = payments.Database.NewContext();
+        Assert.Equal(OrderState.Fulfilled, (await db.Orders.AsNoTracking().SingleAsync(o => o.Id == order.Id)).State);
+        Assert.Equal(order.NewExpiresAt, (await db.Sims.AsNoTracking().SingleAsync(s => s.Id == order.SimId)).ExpiresAt);
+    }
+
+    private async Task<AngleSharp.Html.Dom.IHtmlDocument> WaitForTimelineAsync(Guid orderId, string kind)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var page = await _admin.GetDocumentAsync($"/admin/orders/{orderId}");
+            if (page.QuerySelector($"[data-testid=timeline] [data-kind='{kind}']") is not null)
+            {
+                return page;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"No {kind} on the timeline of {orderId}.");
+    }
+}
