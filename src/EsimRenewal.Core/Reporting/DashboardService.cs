@@ -44,12 +44,14 @@ public sealed class DashboardService(EsimDbContext db, TimeProvider clock)
             .Select(d => new DailyFigures(d, renewals.GetValueOrDefault(d), new Yen(revenue.GetValueOrDefault(d))))
             .ToList();
 
-        var byChannel = await db.VoucherRedemptions.AsNoTracking()
-            .Where(r => r.RedeemedAt >= since)
-            .Join(db.Vouchers, r => r.VoucherId, v => v.Id, (r, v) => v.Batch.Channel)
-            .GroupBy(channel => channel)
-            .Select(g => new ChannelRedemptions(g.Key, g.Count()))
-            .OrderByDescending(c => c.Redemptions)
+        var byChannel = await (
+                from r in db.VoucherRedemptions.AsNoTracking()
+                where r.RedeemedAt >= since
+                join v in db.Vouchers on r.VoucherId equals v.Id
+                join b in db.VoucherBatches on v.BatchId equals b.Id
+                group r by b.Channel into g
+                orderby g.Count() descending
+                select new ChannelRedemptions(g.Key, g.Count()))
             .ToListAsync(ct);
         var awaiting = await db.Orders.CountAsync(o => o.State == OrderState.PendingPayment || o.State == OrderState.AwaitingAsyncPayment, ct);
         var failing = await db.OutboxMessages.CountAsync(m => m.DeliveredAt == null && m.Attempts > 0, ct);

@@ -32,4 +32,17 @@ public static class Travellers
         await using var db = portal.Database.NewContext();
         return (client, await db.Users.Where(u => u.UserName == parsed.Value).Select(u => u.Id).SingleAsync());
     }
+
+    /// <summary>Signs in an existing account through /account/login.</summary>
+    public static async Task<HttpClient> SignedInAsync(this PortalFactory portal, string identifier, string password = Password, string language = "en")
+    {
+        var client = portal.NewBrowser(language);
+        var response = await client.SubmitAsync(await client.GetDocumentAsync("/account/login"), "[data-testid=login-form]", new Dictionary<string, string>
+        {
+            ["Input.Identifier"] = identifier,
+            ["Input.Password"] = password,
+        });
+        Assert.True(response.IsRedirect(), $"Signing in as {identifier} failed: {(int)response.StatusCode}");
+        return client;
+    }
 }
