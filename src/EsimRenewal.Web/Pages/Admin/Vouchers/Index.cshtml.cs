@@ -31,9 +31,10 @@ public sealed class IndexModel(VoucherBatchService batches, IValidator<IndexMode
         /// <summary>yyyy-MM-dd (an HTML date input); the vouchers are valid until 23:59:59 JST that day.</summary>
         public string? ExpiresOn { get; set; }
 
-        public int QuantityValue => int.Parse(Quantity!, NumberStyles.None, CultureInfo.InvariantCulture);
+        // Methods, not properties: model validation reads every property, also of a form that did not validate.
+        public int QuantityValue() => int.Parse(Quantity!, NumberStyles.None, CultureInfo.InvariantCulture);
 
-        public DateOnly ExpiresOnValue => DateOnly.ParseExact(ExpiresOn!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        public DateOnly ExpiresOnValue() => DateOnly.ParseExact(ExpiresOn!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
 
     public sealed class Validator : AbstractValidator<InputModel>
@@ -64,7 +65,7 @@ public sealed class IndexModel(VoucherBatchService batches, IValidator<IndexMode
             await LoadAsync(ct);
             return Page();
         }
-        var request = new NewVoucherBatch(Input.PlanVersionId!.Value, Input.Channel!, Input.QuantityValue, Input.ExpiresOnValue);
+        var request = new NewVoucherBatch(Input.PlanVersionId!.Value, Input.Channel!, Input.QuantityValue(), Input.ExpiresOnValue());
         var result = await batches.CreateAsync(request, this.ActorFor(), ct);
         if (!result.Succeeded)
         {
