@@ -82,6 +82,14 @@ public sealed class OrderAdminService(EsimDbContext db, TimeProvider clock)
 {
     public async Task<OrderPage> SearchAsync(OrderSearch search, CancellationToken ct = default)
     {
+        var rows = await SearchQuery(search).ToListAsync(ct);
+        long? next = rows.Count > search.PageSize ? rows[search.PageSize - 1].Number : null;
+        return new OrderPage(rows.Take(search.PageSize).ToList(), next);
+    }
+
+    /// <summary>The search as one SQL query (a page and one more row, to know whether there is a next page).</summary>
+    internal IQueryable<OrderRow> SearchQuery(OrderSearch search)
+    {
         var orders = db.Orders.AsNoTracking();
         if (search.Query is { } query)
         {
@@ -127,14 +135,11 @@ public sealed class OrderAdminService(EsimDbContext db, TimeProvider clock)
         {
             orders = orders.Where(o => o.Number < before);
         }
-        var rows = await orders
+        return orders
             .OrderByDescending(o => o.Number)
             .Take(search.PageSize + 1)
             .Select(o => new OrderRow(o.Id, o.Number, o.Kind, o.State, o.CreatedAt, o.PlanVersion.Plan.Name, o.Amount,
-                o.Sim == null ? null : o.Sim.Iccid, o.Email, o.PaymentMethod))
-            .ToListAsync(ct);
-        long? next = rows.Count > search.PageSize ? rows[search.PageSize - 1].Number : null;
-        return new OrderPage(rows.Take(search.PageSize).ToList(), next);
+                o.Sim == null ? null : o.Sim.Iccid, o.Email, o.PaymentMethod));
     }
 
     public async Task<OrderDetail?> GetDetailAsync(Guid orderId, CancellationToken ct = default)
