@@ -34,13 +34,28 @@ public sealed record OrderQuery(long? Number = null, string? Iccid = null, strin
     }
 }
 
-/// <param name="BeforeNumber">Keyset paging: only orders older than this order number (numbers grow with time).</param>
-public sealed record OrderSearch(OrderQuery? Query, OrderState? State, DateOnly? From, DateOnly? To, long? BeforeNumber, bool CarrierFailing = false, int PageSize = 50);
+/// <summary>Where the next page starts: after this order in the newest-first list (keyset paging).</summary>
+public sealed record OrderCursor(DateTimeOffset CreatedAt, long Number)
+{
+    public override string ToString() => CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture) + "-" + Number.ToString(CultureInfo.InvariantCulture);
+
+    public static OrderCursor? Parse(string? text)
+    {
+        var parts = text?.Split('-');
+        return parts is { Length: 2 }
+            && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTimeOffset.MaxValue.UtcTicks
+            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? new OrderCursor(new DateTimeOffset(ticks, TimeSpan.Zero), number)
+            : null;
+    }
+}
+
+public sealed record OrderSearch(OrderQuery? Query, OrderState? State, DateOnly? From, DateOnly? To, OrderCursor? After, bool CarrierFailing = false, int PageSize = 50);
 
 public sealed record OrderRow(Guid Id, long Number, OrderKind Kind, OrderState State, DateTimeOffset CreatedAt, LocalizedText PlanName, Yen Amount, string? Iccid, string Email, string? PaymentMethod);
 
-/// <param name="NextBefore">The <see cref="OrderSearch.BeforeNumber"/> of the next page, when there is one.</param>
-public sealed record OrderPage(IReadOnlyList<OrderRow> Rows, long? NextBefore);
+/// <param name="Next">Where the next page starts, when there is one.</param>
+public sealed record OrderPage(IReadOnlyList<OrderRow> Rows, OrderCursor? Next);
 
 public sealed record TimelineEntry(DateTimeOffset At, string Kind, string? Detail = null, Yen? Amount = null);
 
@@ -82,13 +97,17 @@ public sealed class OrderAdminService(EsimDbContext db, TimeProvider clock)
 {
     public async Task<OrderPage> SearchAsync(OrderSearch search, CancellationToken ct = default)
     {
-        var rows = await SearchQuery(search).ToListAsync(ct);
-        long? next = rows.Count > search.PageSize ? rows[search.PageSize - 1].Number : null;
-        return new OrderPage(rows.Take(search.PageSize).ToList(), next);
+        var rows = await (await SearchQueryAsync(search, ct)).ToListAsync(ct);
+        var last = rows.Count > search.PageSize ? rows[search.PageSize - 1] : null;
+        return new OrderPage(rows.Take(search.PageSize).ToList(), last is null ? null : new OrderCursor(last.CreatedAt, last.Number));
     }
 
-    /// <summary>The search as one SQL query (a page and one more row, to know whether there is a next page).</summary>
-    internal IQueryable<OrderRow> SearchQuery(OrderSearch search)
+    /// <summary>
+    /// The search as one SQL query (a page and one more row, to know whether there is a next page),
+    /// newest first. An email or phone number is first resolved to account ids, so that each condition
+    /// is a plain column test the planner can answer from an index (measured in docs/decisions/0017).
+    /// </summary>
+    internal async Task<IQueryable<OrderRow>> SearchQueryAsync(OrderSearch search, CancellationToken ct = default)
     {
         var orders = db.Orders.AsNoTracking();
         if (search.Query is { } query)
@@ -103,13 +122,15 @@ public sealed class OrderAdminService(EsimDbContext db, TimeProvider clock)
             }
             else if (query.Email is { } email)
             {
-                var users = db.Users.Where(u => u.NormalizedEmail == email.ToUpperInvariant()).Select(u => u.Id);
-                orders = orders.Where(o => o.Email == email || users.Contains(o.UserId!));
+                // Email addresses are unique across accounts: at most one account to include.
+                var normalized = email.ToUpperInvariant();
+                var user = await db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => u.Id).SingleOrDefaultAsync(ct);
+                orders = user is null ? orders.Where(o => o.Email == email) : orders.Where(o => o.Email == email || o.UserId == user);
             }
             else if (query.Phone is { } phone)
             {
-                var users = db.Users.Where(u => u.PhoneNumber == phone).Select(u => u.Id);
-                orders = orders.Where(o => users.Contains(o.UserId!));
+                var user = await db.Users.Where(u => u.PhoneNumber == phone).Select(u => u.Id).SingleOrDefaultAsync(ct) ?? "";
+                orders = orders.Where(o => o.UserId == user);
             }
         }
         if (search.State is { } state)
@@ -131,12 +152,13 @@ public sealed class OrderAdminService(EsimDbContext db, TimeProvider clock)
             var failing = db.OutboxMessages.Where(m => m.DeliveredAt == null && m.Attempts > 0 && m.OrderId != null).Select(m => m.OrderId);
             orders = orders.Where(o => failing.Contains(o.Id));
         }
-        if (search.BeforeNumber is { } before)
+        if (search.After is { } after)
         {
-            orders = orders.Where(o => o.Number < before);
+            // The first test bounds the index range; the second breaks ties within one instant.
+            orders = orders.Where(o => o.CreatedAt <= after.CreatedAt && (o.CreatedAt < after.CreatedAt || o.Number < after.Number));
         }
         return orders
-            .OrderByDescending(o => o.Number)
+            .OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Number)
             .Take(search.PageSize + 1)
             .Select(o => new OrderRow(o.Id, o.Number, o.Kind, o.State, o.CreatedAt, o.PlanVersion.Plan.Name, o.Amount,
                 o.Sim == null ? null : o.Sim.Iccid, o.Email, o.PaymentMethod));

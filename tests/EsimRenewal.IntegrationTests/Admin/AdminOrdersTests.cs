@@ -94,7 +94,7 @@ public sealed class AdminOrdersTests(PortalFixture portal) : IClassFixture<Porta
     [InlineData("?state=Shipped", "Unknown order state.")]
     [InlineData("?from=2026-13-45", "Enter a date (YYYY-MM-DD).")]
     [InlineData("?from=2026-12-02&to=2026-12-01", "The end date cannot be before the start date.")]
-    [InlineData("?before=abc", "That is not an order number, ICCID, email or phone number.")]
+    [InlineData("?after=abc", "That is not an order number, ICCID, email or phone number.")]
     [InlineData("?handler=csv", "Exporting CSV needs a start and an end date.")]
     public async Task Hostile_filters_get_a_message_and_no_500(string query, string message)
     {

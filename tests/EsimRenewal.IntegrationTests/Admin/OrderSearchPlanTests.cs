@@ -26,7 +26,7 @@ public sealed partial class OrderSearchPlanTests(PortalFixture portal) : IClassF
         "phone" => new OrderSearch(new OrderQuery(Phone: "+819012345678"), null, null, null, null),
         "state" => new OrderSearch(null, OrderState.AwaitingAsyncPayment, null, null, null),
         "dates" => new OrderSearch(null, null, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30), null),
-        "next page" => new OrderSearch(null, null, null, null, 500_000),
+        "next page" => new OrderSearch(null, null, null, null, new OrderCursor(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero), 500_000)),
         "carrier failing" => new OrderSearch(null, null, null, null, null, CarrierFailing: true),
         _ => new OrderSearch(null, null, null, null, null),
     };
@@ -37,7 +37,7 @@ public sealed partial class OrderSearchPlanTests(PortalFixture portal) : IClassF
     {
         await using var db = portal.Database.NewContext();
         var service = new OrderAdminService(db, new FakeTimeProvider());
-        var text = service.SearchQuery(Search(shape)).ToQueryString();
+        var text = (await service.SearchQueryAsync(Search(shape))).ToQueryString();
         // ToQueryString declares the parameters as comments; put their values in as literals.
         var sql = Parameter().Replace(text, "");
         foreach (Match p in Parameter().Matches(text))

@@ -28,13 +28,13 @@ public sealed class IndexModel(OrderAdminService orders, IValidator<IndexModel.F
         public string? State { get; set; }
         public string? From { get; set; }
         public string? To { get; set; }
-        public string? Before { get; set; }
+        public string? After { get; set; }
         public string? Carrier { get; set; }
 
         public OrderState? StateValue => Enum.TryParse<OrderState>(State, ignoreCase: false, out var s) && Enum.IsDefined(s) ? s : null;
         public DateOnly? FromValue => ParseDate(From);
         public DateOnly? ToValue => ParseDate(To);
-        public long? BeforeValue => long.TryParse(Before, NumberStyles.None, CultureInfo.InvariantCulture, out var b) ? b : null;
+        public OrderCursor? AfterValue => OrderCursor.Parse(After);
 
         public static DateOnly? ParseDate(string? text) =>
             DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
@@ -49,7 +49,7 @@ public sealed class IndexModel(OrderAdminService orders, IValidator<IndexModel.F
             RuleFor(x => x.From).Must((f, v) => string.IsNullOrEmpty(v) || f.FromValue is not null).WithMessage(t["Admin.Orders.DateInvalid"]);
             RuleFor(x => x.To).Must((f, v) => string.IsNullOrEmpty(v) || f.ToValue is not null).WithMessage(t["Admin.Orders.DateInvalid"]);
             RuleFor(x => x.To).Must((f, _) => f.FromValue is not { } from || f.ToValue is not { } to || from <= to).WithMessage(t["Admin.Orders.RangeInvalid"]);
-            RuleFor(x => x.Before).Must((f, v) => string.IsNullOrEmpty(v) || f.BeforeValue is not null).WithMessage(t["Admin.Orders.QueryInvalid"]);
+            RuleFor(x => x.After).Must((f, v) => string.IsNullOrEmpty(v) || f.AfterValue is not null).WithMessage(t["Admin.Orders.QueryInvalid"]);
         }
     }
 
@@ -58,7 +58,7 @@ public sealed class IndexModel(OrderAdminService orders, IValidator<IndexModel.F
         if (await IsValidAsync(ct))
         {
             Results = await orders.SearchAsync(new OrderSearch(OrderQuery.Parse(Input.Q), Input.StateValue, Input.FromValue, Input.ToValue,
-                Input.BeforeValue, Input.Carrier == "failing"), ct);
+                Input.AfterValue, Input.Carrier == "failing"), ct);
         }
         return Page();
     }
@@ -81,7 +81,7 @@ public sealed class IndexModel(OrderAdminService orders, IValidator<IndexModel.F
     }
 
     /// <summary>The link to the next page: the same filters, older orders.</summary>
-    public string NextPageUrl(long before) => QueryUrl(("before", before.ToString(CultureInfo.InvariantCulture)));
+    public string NextPageUrl(OrderCursor after) => QueryUrl(("after", after.ToString()));
 
     public string CsvUrl() => QueryUrl(("handler", "csv"));
 
