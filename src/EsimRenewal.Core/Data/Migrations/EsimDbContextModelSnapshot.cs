@@ -573,7 +573,6 @@ namespace EsimRenewal.Core.Data.Migrations
             modelBuilder.Entity("EsimRenewal.Core.Plans.Plan", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -594,6 +593,12 @@ namespace EsimRenewal.Core.Data.Migrations
                     b.Property<int>("SortOrder")
                         .HasColumnType("integer")
                         .HasColumnName("sort_order");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Description", "EsimRenewal.Core.Plans.Plan.Description#LocalizedText", b1 =>
                         {
@@ -654,7 +659,6 @@ namespace EsimRenewal.Core.Data.Migrations
             modelBuilder.Entity("EsimRenewal.Core.Plans.PlanVersion", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -670,9 +674,9 @@ namespace EsimRenewal.Core.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("data_mb");
 
-                    b.Property<bool>("IsCurrent")
-                        .HasColumnType("boolean")
-                        .HasColumnName("is_current");
+                    b.Property<DateTimeOffset>("EffectiveFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("effective_from");
 
                     b.Property<int>("Number")
                         .HasColumnType("integer")
@@ -699,10 +703,8 @@ namespace EsimRenewal.Core.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_plan_versions");
 
-                    b.HasIndex("PlanId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_plan_versions_plan_id_current")
-                        .HasFilter("is_current");
+                    b.HasIndex("PlanId", "EffectiveFrom")
+                        .HasDatabaseName("ix_plan_versions_plan_id_effective_from");
 
                     b.HasIndex("PlanId", "Number")
                         .IsUnique()
