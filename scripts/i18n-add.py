@@ -37,17 +37,20 @@ def save(path, d):
             f.write(f'  <data name="{escape(k, {chr(34): "&quot;"})}" xml:space="preserve">\n    <value>{escape(d[k])}</value>\n  </data>\n')
         f.write('</root>\n')
 cultures = ['zh-Hans', 'ja', 'en']
-tables = {c: load(os.path.join(root, f'SharedResource.{c}.resx')) for c in cultures}
-for line in open(sys.argv[1], encoding='utf-8'):
-    line = line.rstrip('\n')
-    if not line.strip() or line.startswith('#'):
-        continue
-    parts = line.split('\t')
-    if len(parts) != 4:
-        sys.exit(f'bad line: {line!r}')
-    key, *vals = parts
-    for c, v in zip(cultures, vals):
-        tables[c][key] = v
-for c in cultures:
-    save(os.path.join(root, f'SharedResource.{c}.resx'), tables[c])
-print('keys:', len(tables['en']))
+def main():
+    tables = {c: load(os.path.join(root, f'SharedResource.{c}.resx')) for c in cultures}
+    for line in open(sys.argv[1], encoding='utf-8'):
+        line = line.rstrip('\n')
+        if not line.strip() or line.startswith('#'):
+            continue
+        parts = line.split('\t')
+        if len(parts) != 4:
+            sys.exit(f'bad line: {line!r}')
+        key, *vals = parts
+        for c, v in zip(cultures, vals):
+            tables[c][key] = v
+    for c in cultures:
+        save(os.path.join(root, f'SharedResource.{c}.resx'), tables[c])
+    print('keys:', len(tables['en']))
+if __name__ == '__main__':
+    main()

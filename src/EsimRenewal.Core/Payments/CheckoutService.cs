@@ -61,7 +61,8 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, T
         var now = clock.GetUtcNow();
         var flag = sim.Kind.AsFlag();
         var plans = await db.PlanVersions.AsNoTracking()
-            .Where(v => v.IsCurrent && v.Plan.IsActive && (v.SimKinds == flag || v.SimKinds == SimKinds.Both))
+            .Where(PlanVersion.OnSaleAt(now))
+            .Where(v => v.Plan.IsActive && (v.SimKinds == flag || v.SimKinds == SimKinds.Both))
             .OrderBy(v => v.Plan.SortOrder).ThenBy(v => v.ValidityDays)
             .Select(v => new { v.Id, v.Plan.Code, v.Plan.Name, v.Price, v.DataMb, v.DailyFairUseMb, v.ValidityDays })
             .ToListAsync(ct);
@@ -159,6 +160,11 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, T
             db.ChangeTracker.Clear();
             order = await db.Orders.Include(o => o.PlanVersion).ThenInclude(v => v.Plan).SingleAsync(o => o.IdempotencyKey == key, ct);
         }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
+        {
+            // The plan version was a scheduled change that an admin cancelled at the moment it took effect.
+            return new CheckoutStart(CheckoutStartStatus.PlanNotAvailable);
+        }
         return await CheckoutAsync(order, request, ct);
     }
 
@@ -202,8 +208,11 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, T
         return new CheckoutStart(CheckoutStartStatus.Pay, order.Id, created.Url);
     }
 
+    /// <summary>The version if it is on sale now: a page shown before a price change posts the old one, and is refused.</summary>
     private Task<PlanVersion?> FindPlanOnSaleAsync(Guid planVersionId, CancellationToken ct) =>
-        db.PlanVersions.Include(v => v.Plan).SingleOrDefaultAsync(v => v.Id == planVersionId && v.IsCurrent && v.Plan.IsActive, ct);
+        db.PlanVersions.Include(v => v.Plan)
+            .Where(PlanVersion.OnSaleAt(clock.GetUtcNow()))
+            .SingleOrDefaultAsync(v => v.Id == planVersionId && v.Plan.IsActive, ct);
 
     private async Task<string> EmailOfAsync(string userId, CancellationToken ct) =>
         await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync(ct) ?? "";

@@ -6,7 +6,7 @@ namespace EsimRenewal.Core.Plans;
 
 public sealed record CatalogFilter(DurationBand? Duration = null, SimKind? Kind = null);
 
-/// <summary>A plan as the storefront shows it: its current version's terms.</summary>
+/// <summary>A plan as the storefront shows it: the terms of the version on sale now.</summary>
 public sealed record PlanCard(
     string Code,
     LocalizedText Name,
@@ -21,12 +21,12 @@ public sealed record PlanCard(
     public bool IsUnlimited => DataMb is null;
 }
 
-/// <summary>Read side of the plan catalogue for the storefront.</summary>
-public sealed class CatalogService(EsimDbContext db)
+/// <summary>Read side of the plan catalogue for the storefront: what is on sale at the clock's time.</summary>
+public sealed class CatalogService(EsimDbContext db, TimeProvider clock)
 {
     public async Task<IReadOnlyList<PlanCard>> ListActiveAsync(CatalogFilter filter, CancellationToken ct = default)
     {
-        var versions = db.PlanVersions.AsNoTracking().Where(v => v.IsCurrent && v.Plan.IsActive);
+        var versions = db.PlanVersions.AsNoTracking().Where(PlanVersion.OnSaleAt(clock.GetUtcNow())).Where(v => v.Plan.IsActive);
         if (filter.Duration is { } band)
         {
             var (min, max) = DurationBands.Range(band);
@@ -52,7 +52,8 @@ public sealed class CatalogService(EsimDbContext db)
             return null;
         }
         return await db.PlanVersions.AsNoTracking()
-            .Where(v => v.IsCurrent && v.Plan.IsActive && v.Plan.Code == code)
+            .Where(PlanVersion.OnSaleAt(clock.GetUtcNow()))
+            .Where(v => v.Plan.IsActive && v.Plan.Code == code)
             .Select(ToCard)
             .SingleOrDefaultAsync(ct);
     }

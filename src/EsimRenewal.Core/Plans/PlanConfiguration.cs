@@ -9,13 +9,15 @@ internal sealed class PlanConfiguration : IEntityTypeConfiguration<Plan>
     public void Configure(EntityTypeBuilder<Plan> plan)
     {
         plan.HasKey(p => p.Id);
+        // Ids are made by the entity (Guid v7): a new version added to a loaded plan is then an INSERT, not an UPDATE.
+        plan.Property(p => p.Id).ValueGeneratedNever();
+        plan.Property(p => p.Version).IsRowVersion();
         plan.Property(p => p.Code).HasMaxLength(Plan.CodeMaxLength);
         plan.HasIndex(p => p.Code).IsUnique();
         plan.ComplexProperty(p => p.Name, LocalizedTextMapping.Configure);
         plan.ComplexProperty(p => p.Description, LocalizedTextMapping.Configure);
         plan.HasMany(p => p.Versions).WithOne(v => v.Plan).HasForeignKey(v => v.PlanId);
         plan.Navigation(p => p.Versions).HasField("_versions").UsePropertyAccessMode(PropertyAccessMode.Field);
-        plan.Ignore(p => p.CurrentVersion);
     }
 }
 
@@ -24,9 +26,10 @@ internal sealed class PlanVersionConfiguration : IEntityTypeConfiguration<PlanVe
     public void Configure(EntityTypeBuilder<PlanVersion> version)
     {
         version.HasKey(v => v.Id);
+        version.Property(v => v.Id).ValueGeneratedNever();
         version.HasIndex(v => new { v.PlanId, v.Number }).IsUnique();
-        // At most one current version per plan.
-        version.HasIndex(v => v.PlanId).IsUnique().HasFilter("is_current").HasDatabaseName("ix_plan_versions_plan_id_current");
+        // The version on sale is the latest whose effective_from has passed (PlanVersion.OnSaleAt).
+        version.HasIndex(v => new { v.PlanId, v.EffectiveFrom });
         version.Property(v => v.Price).HasConversion(y => y.Amount, v => new Yen(v)).HasColumnName("price_yen");
         version.Property(v => v.SimKinds).HasConversion<string>().HasMaxLength(20);
         version.Ignore(v => v.Terms);

@@ -11,7 +11,7 @@ using NpgsqlTypes;
 
 namespace EsimRenewal.Core.Vouchers;
 
-/// <summary>A plan an admin can issue vouchers for: an active plan's current version.</summary>
+/// <summary>A plan an admin can issue vouchers for: the version of an active plan on sale now.</summary>
 public sealed record PlanChoice(Guid PlanVersionId, string PlanCode, LocalizedText Name, int VersionNumber, int ValidityDays, long? DataMb, int? DailyFairUseMb, SimKinds SimKinds);
 
 /// <summary>What an admin asks for: N vouchers of a plan version for a sales channel, valid until the end (JST) of a day.</summary>
@@ -90,7 +90,8 @@ public sealed class VoucherBatchService(
 
     public async Task<IReadOnlyList<PlanChoice>> PlanChoicesAsync(CancellationToken ct = default) =>
         await db.PlanVersions.AsNoTracking()
-            .Where(v => v.IsCurrent && v.Plan.IsActive)
+            .Where(PlanVersion.OnSaleAt(clock.GetUtcNow()))
+            .Where(v => v.Plan.IsActive)
             .OrderBy(v => v.Plan.SortOrder).ThenBy(v => v.ValidityDays).ThenBy(v => v.Plan.Code)
             .Select(v => new PlanChoice(v.Id, v.Plan.Code, v.Plan.Name, v.Number, v.ValidityDays, v.DataMb, v.DailyFairUseMb, v.SimKinds))
             .ToListAsync(ct);
@@ -109,8 +110,10 @@ public sealed class VoucherBatchService(
         {
             return BatchRefusal.ExpiryNotInFuture;
         }
+        // Only the version on sale now: a batch is never made of a superseded or a scheduled version.
         var plan = await db.PlanVersions.Include(v => v.Plan)
-            .SingleOrDefaultAsync(v => v.Id == request.PlanVersionId && v.IsCurrent && v.Plan.IsActive, ct);
+            .Where(PlanVersion.OnSaleAt(now))
+            .SingleOrDefaultAsync(v => v.Id == request.PlanVersionId && v.Plan.IsActive, ct);
         if (plan is null)
         {
             return BatchRefusal.PlanNotAvailable;
@@ -316,7 +319,8 @@ public sealed class VoucherBatchService(
     {
         var createdBy = actor.UserId ?? throw new ArgumentException("A batch is created by an account.", nameof(actor));
         var now = clock.GetUtcNow();
-        var plan = await db.PlanVersions.SingleAsync(v => v.Id == planVersionId, ct);
+        // Any version that has been on sale (tests seed old ones too), never a scheduled one.
+        var plan = await db.PlanVersions.SingleAsync(v => v.Id == planVersionId && v.EffectiveFrom <= now, ct);
         var batch = VoucherBatch.Create(plan, channel, codes.Count, expiresAt, createdBy, now);
         // Joins the caller's transaction when there is one (the start-up seeder holds an advisory lock in one).
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
@@ -348,7 +352,8 @@ public sealed class VoucherBatchService(
         {
             return;
         }
-        var plan = await db.PlanVersions.Where(v => v.Plan.Code == DemoVouchers.PlanCode && v.IsCurrent).Select(v => v.Id).SingleAsync(ct);
+        var plan = await db.PlanVersions.Where(PlanVersion.OnSaleAt(clock.GetUtcNow()))
+            .Where(v => v.Plan.Code == DemoVouchers.PlanCode).Select(v => v.Id).SingleAsync(ct);
         var expiresAt = Jst.EndOfDay(clock.GetUtcNow().AddYears(1));
         await SeedAsync(plan, DemoVouchers.Channel, expiresAt, DemoVouchers.Codes, activate: true, creator, ct);
     }

@@ -130,6 +130,7 @@ public static class HostingExtensions
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<CatalogService>();
+        builder.Services.AddScoped<PlanAdminService>();
         builder.Services.AddScoped<SimService>();
         builder.Services.AddScoped<AccountService>();
         builder.Services.AddScoped<CheckoutService>();

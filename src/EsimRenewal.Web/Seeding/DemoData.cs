@@ -181,7 +181,7 @@ public sealed class DemoData(
     }
 
     private Task<PlanVersion> CurrentVersionAsync(string code, CancellationToken ct) =>
-        db.PlanVersions.SingleAsync(v => v.Plan.Code == code && v.IsCurrent, ct);
+        db.PlanVersions.Where(PlanVersion.OnSaleAt(clock.GetUtcNow())).SingleAsync(v => v.Plan.Code == code, ct);
 
     /// <summary>A dozen realistic Japan plans: code, days, data GB (null = unlimited), daily cap GB, price ¥, SIM kinds.</summary>
     private static readonly (string Code, int Days, long? DataGb, int? CapGb, long Price, SimKinds Kinds)[] Catalogue =

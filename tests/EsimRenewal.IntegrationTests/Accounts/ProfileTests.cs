@@ -116,7 +116,7 @@ public sealed class ProfileTests(PortalFixture portal) : IClassFixture<PortalFix
             var plan = TestData.Plan("month", 30, 3980, SimKinds.Both);
             var sim = Sim.RegisterPhysical(Iccid.FromBody("898110000000000801"), SimPin.Hash("2468"), TestData.Epoch);
             sim.AssignTo(userId, TestData.Epoch);
-            order = TestOrders.FulfilledRenewal(sim, plan.CurrentVersion, userId, "leaving@example.com", TestData.Epoch);
+            order = TestOrders.FulfilledRenewal(sim, plan.Versions.Single(), userId, "leaving@example.com", TestData.Epoch);
             db.AddRange(plan, sim, order);
             await db.SaveChangesAsync();
             await Core.Notifications.EmailOutbox.EnqueueConfirmationAsync(db, order, TestData.Epoch, default);

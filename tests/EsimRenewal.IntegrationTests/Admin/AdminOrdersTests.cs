@@ -35,9 +35,9 @@ public sealed class AdminOrdersTests(PortalFixture portal) : IClassFixture<Porta
         _sim = Sim.RegisterPhysical(Iccid.FromBody("898110000000000701"), SimPin.Hash("1234"), TestData.Epoch);
         _sim.AssignTo(userId, TestData.Epoch);
         db.AddRange(plan, _sim);
-        _orders.Add(TestOrders.FulfilledRenewal(_sim, plan.CurrentVersion, userId, "", JustAfterMidnightJst.AddDays(-2)));
-        _orders.Add(TestOrders.FulfilledRenewal(_sim, plan.CurrentVersion, null, "walkin@example.com", JustAfterMidnightJst, method: "alipay"));
-        _orders.Add(Order.ForRenewal(_sim, plan.CurrentVersion, null, "walkin@example.com", "en", "pending", JustAfterMidnightJst.AddHours(1)));
+        _orders.Add(TestOrders.FulfilledRenewal(_sim, plan.Versions.Single(), userId, "", JustAfterMidnightJst.AddDays(-2)));
+        _orders.Add(TestOrders.FulfilledRenewal(_sim, plan.Versions.Single(), null, "walkin@example.com", JustAfterMidnightJst, method: "alipay"));
+        _orders.Add(Order.ForRenewal(_sim, plan.Versions.Single(), null, "walkin@example.com", "en", "pending", JustAfterMidnightJst.AddHours(1)));
         db.Orders.AddRange(_orders);
         await db.SaveChangesAsync();
         portal.Factory.Clock.SetUtcNow(JustAfterMidnightJst.AddHours(2));

@@ -40,7 +40,7 @@ public sealed class MigrationTests : IAsyncLifetime
     [InlineData("ix_voucher_redemptions_voucher_id")]
     [InlineData("ix_vouchers_code_hash")]
     [InlineData("ix_reminder_logs_sim_id_expires_at_kind")]
-    [InlineData("ix_plan_versions_plan_id_current")]
+    [InlineData("ix_plan_versions_plan_id_number")]
     public async Task Every_at_most_one_rule_has_a_unique_index(string index)
     {
         await using var db = _database.NewContext();

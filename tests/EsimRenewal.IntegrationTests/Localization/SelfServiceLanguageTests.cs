@@ -25,9 +25,9 @@ public sealed partial class SelfServiceLanguageTests(PortalFixture portal) : ICl
         var plan = TestData.Plan("month", 30, 3980, SimKinds.Both);
         _card = Sim.RegisterPhysical(Iccid.FromBody("898110000000000951"), SimPin.Hash("1234"), TestData.Epoch);
         _card.AssignTo(owner, TestData.Epoch);
-        _paid = TestOrders.FulfilledRenewal(_card, plan.CurrentVersion, owner, "owner@example.com", portal.Factory.Clock.GetUtcNow());
+        _paid = TestOrders.FulfilledRenewal(_card, plan.Versions.Single(), owner, "owner@example.com", portal.Factory.Clock.GetUtcNow());
         Order esimOrder;
-        (esimOrder, _esim) = TestOrders.FulfilledNewEsim(plan.CurrentVersion, owner, "owner@example.com", "898120000000000952", portal.Factory.Clock.GetUtcNow());
+        (esimOrder, _esim) = TestOrders.FulfilledNewEsim(plan.Versions.Single(), owner, "owner@example.com", "898120000000000952", portal.Factory.Clock.GetUtcNow());
         db.AddRange(plan, _card, _esim, _paid, esimOrder);
         await db.SaveChangesAsync();
     }

@@ -69,7 +69,7 @@ public sealed class EmailOutboxTests(MailPortalFixture mail) : IClassFixture<Mai
         var sim = Sim.RegisterPhysical(Iccid.FromBody("89811" + Random.Shared.NextInt64(1_000_000_000_000, 9_999_999_999_999)), SimPin.Hash("1234"), TestData.Epoch);
         sim.AssignTo(user.Id, TestData.Epoch);
         db.Sims.Add(sim);
-        var order = TestOrders.FulfilledRenewal(sim, plan.CurrentVersion, user.Id, email, Now, culture: "en");
+        var order = TestOrders.FulfilledRenewal(sim, plan.Versions.Single(), user.Id, email, Now, culture: "en");
         db.Orders.Add(order);
         await db.SaveChangesAsync();
         await EmailOutbox.EnqueueConfirmationAsync(db, order, Now, default);
@@ -109,7 +109,7 @@ public sealed class EmailOutboxTests(MailPortalFixture mail) : IClassFixture<Mai
             db.Users.Add(user);
             var plan = TestData.Plan("week", 7, 1500, SimKinds.Esim);
             db.Plans.Add(plan);
-            var (order, esim) = TestOrders.FulfilledNewEsim(plan.CurrentVersion, user.Id, "li@example.com", "898120000000000701", Now);
+            var (order, esim) = TestOrders.FulfilledNewEsim(plan.Versions.Single(), user.Id, "li@example.com", "898120000000000701", Now);
             db.Sims.Add(esim);
             db.Orders.Add(order);
             await db.SaveChangesAsync();

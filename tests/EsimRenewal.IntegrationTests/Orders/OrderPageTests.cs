@@ -38,8 +38,8 @@ public sealed class OrderPageTests(PortalFixture portal) : IClassFixture<PortalF
         var sim = Sim.RegisterPhysical(Iccid.FromBody("898110000000000042"), SimPin.Hash("1234"), TestData.Epoch);
         var now = portal.Factory.Clock.GetUtcNow();
         sim.AssignTo(userId, now);
-        var outcome = sim.ApplyRenewal(plan.CurrentVersion, now);
-        var order = Order.ForVoucher(sim, plan.CurrentVersion, outcome, userId, "mei@example.com", "en", "voucher:test", now);
+        var outcome = sim.ApplyRenewal(plan.Versions.Single(), now);
+        var order = Order.ForVoucher(sim, plan.Versions.Single(), outcome, userId, "mei@example.com", "en", "voucher:test", now);
         db.Sims.Add(sim);
         db.Orders.Add(order);
         await db.SaveChangesAsync();

@@ -37,7 +37,7 @@ public sealed class ReceiptTests(PortalFixture portal) : IClassFixture<PortalFix
     {
         await using var db = portal.Database.NewContext();
         var sim = await db.Sims.SingleAsync(s => s.Id == _sim.Id);
-        var version = await db.PlanVersions.Include(v => v.Plan).SingleAsync(v => v.PlanId == _plan.Id && v.IsCurrent);
+        var version = await db.PlanVersions.Include(v => v.Plan).Where(PlanVersion.OnSaleAt(portal.Factory.Clock.GetUtcNow())).SingleAsync(v => v.PlanId == _plan.Id);
         var order = TestOrders.FulfilledRenewal(sim, version, _userId, "mei@example.com", portal.Factory.Clock.GetUtcNow(), method: method);
         db.Orders.Add(order);
         await db.SaveChangesAsync();
@@ -78,8 +78,8 @@ public sealed class ReceiptTests(PortalFixture portal) : IClassFixture<PortalFix
         await using (var db = portal.Database.NewContext())
         {
             var plan = await db.Plans.Include(p => p.Versions).SingleAsync(p => p.Id == _plan.Id);
-            var next = plan.Revise(new PlanTerms(new Yen(4500), 50 * 1024, null, 31, SimKinds.Both), portal.Factory.Clock.GetUtcNow());
-            db.Entry(next).State = EntityState.Added; // a new version has its id already: tell EF it is new
+            var now = portal.Factory.Clock.GetUtcNow();
+            plan.Revise(new PlanTerms(new Yen(4500), 50 * 1024, null, 31, SimKinds.Both), now, now);
             await db.SaveChangesAsync();
         }
 

@@ -107,7 +107,7 @@ public sealed class PaymentFixture : IAsyncLifetime
         sim.AssignTo(userId, TestData.Epoch);
         if (renewedAt is { } at)
         {
-            sim.ApplyRenewal(await db.PlanVersions.SingleAsync(v => v.Plan.Code == "month" && v.IsCurrent), at);
+            sim.ApplyRenewal(await db.PlanVersions.Where(PlanVersion.OnSaleAt(Portal.Clock.GetUtcNow())).SingleAsync(v => v.Plan.Code == "month"), at);
         }
         db.Sims.Add(sim);
         await db.SaveChangesAsync();
@@ -145,7 +145,7 @@ public sealed class PaymentFixture : IAsyncLifetime
     public async Task<Guid> PlanVersionIdAsync(string code)
     {
         await using var db = Database.NewContext();
-        return await db.PlanVersions.Where(v => v.Plan.Code == code && v.IsCurrent).Select(v => v.Id).SingleAsync();
+        return await db.PlanVersions.Where(PlanVersion.OnSaleAt(Portal.Clock.GetUtcNow())).Where(v => v.Plan.Code == code).Select(v => v.Id).SingleAsync();
     }
 
     /// <summary>The raw JSON of an event as Stripe's API returns it (what a webhook carries).</summary>

@@ -1,6 +1,7 @@
 using EsimRenewal.Core.Common;
 using EsimRenewal.Core.Plans;
 using EsimRenewal.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EsimRenewal.IntegrationTests.Plans;
 
@@ -22,17 +23,24 @@ public sealed class CatalogServiceTests : IAsyncLifetime
         retired.Deactivate();
         db.Plans.Add(retired);
         var repriced = TestData.Plan("repriced", 15, 2000, SimKinds.Both, sortOrder: 25);
-        repriced.Revise(repriced.CurrentVersion.Terms with { Price = new Yen(2500) }, Now.AddDays(1));
+        var repricedAt = TestData.Epoch.AddDays(1);
+        repriced.Revise(repriced.Versions.Single().Terms with { Price = new Yen(2500) }, repricedAt, repricedAt);
         db.Plans.Add(repriced);
+        // A price rise scheduled (at Epoch) for ScheduledAt: the storefront sells the old price until then.
+        var rising = TestData.Plan("rising", 60, 6000, SimKinds.Both, sortOrder: 50);
+        rising.Revise(rising.Versions.Single().Terms with { Price = new Yen(6600) }, ScheduledAt, TestData.Epoch);
+        db.Plans.Add(rising);
         await db.SaveChangesAsync();
     }
 
+    private static readonly DateTimeOffset ScheduledAt = Now.AddDays(10);
+
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
-    private async Task<IReadOnlyList<PlanCard>> ListAsync(CatalogFilter filter)
+    private async Task<IReadOnlyList<PlanCard>> ListAsync(CatalogFilter filter, DateTimeOffset? at = null)
     {
         await using var db = _database.NewContext();
-        return await new CatalogService(db).ListActiveAsync(filter);
+        return await new CatalogService(db, new FakeTimeProvider(at ?? Now)).ListActiveAsync(filter);
     }
 
     [Fact]
@@ -40,7 +48,7 @@ public sealed class CatalogServiceTests : IAsyncLifetime
     {
         var plans = await ListAsync(new CatalogFilter());
 
-        Assert.Equal(["day-esim", "week-both", "repriced", "month-physical", "quarter-both"], plans.Select(p => p.Code));
+        Assert.Equal(["day-esim", "week-both", "repriced", "month-physical", "quarter-both", "rising"], plans.Select(p => p.Code));
         Assert.Equal(new Yen(2500), plans.Single(p => p.Code == "repriced").Price);
     }
 
@@ -48,7 +56,7 @@ public sealed class CatalogServiceTests : IAsyncLifetime
     [InlineData(DurationBand.Day, new[] { "day-esim" })]
     [InlineData(DurationBand.Week, new[] { "week-both" })]
     [InlineData(DurationBand.Month, new[] { "repriced", "month-physical" })]
-    [InlineData(DurationBand.Longer, new[] { "quarter-both" })]
+    [InlineData(DurationBand.Longer, new[] { "quarter-both", "rising" })]
     public async Task Plans_filter_by_duration(DurationBand band, string[] expected)
     {
         var plans = await ListAsync(new CatalogFilter(Duration: band));
@@ -62,8 +70,8 @@ public sealed class CatalogServiceTests : IAsyncLifetime
         var esim = await ListAsync(new CatalogFilter(Kind: SimKind.Esim));
         var physical = await ListAsync(new CatalogFilter(Kind: SimKind.Physical));
 
-        Assert.Equal(["day-esim", "week-both", "repriced", "quarter-both"], esim.Select(p => p.Code));
-        Assert.Equal(["week-both", "repriced", "month-physical", "quarter-both"], physical.Select(p => p.Code));
+        Assert.Equal(["day-esim", "week-both", "repriced", "quarter-both", "rising"], esim.Select(p => p.Code));
+        Assert.Equal(["week-both", "repriced", "month-physical", "quarter-both", "rising"], physical.Select(p => p.Code));
     }
 
     [Theory]
@@ -77,7 +85,7 @@ public sealed class CatalogServiceTests : IAsyncLifetime
     {
         await using var db = _database.NewContext();
 
-        var plan = await new CatalogService(db).FindActiveAsync(code);
+        var plan = await new CatalogService(db, new FakeTimeProvider(Now)).FindActiveAsync(code);
 
         Assert.Equal(found, plan is not null);
     }
@@ -89,6 +97,18 @@ public sealed class CatalogServiceTests : IAsyncLifetime
         var versions = db.PlanVersions.Where(v => v.Plan.Code == "repriced").OrderBy(v => v.Number).ToList();
 
         Assert.Equal([2000L, 2500L], versions.Select(v => v.Price.Amount));
-        Assert.Equal([false, true], versions.Select(v => v.IsCurrent));
+        Assert.Equal([TestData.Epoch, TestData.Epoch.AddDays(1)], versions.Select(v => v.EffectiveFrom));
+    }
+
+    [Fact]
+    public async Task A_scheduled_price_is_on_sale_from_its_time_and_not_a_moment_before()
+    {
+        await using var db = _database.NewContext();
+        Yen PriceAt(IReadOnlyList<PlanCard> plans) => plans.Single(p => p.Code == "rising").Price;
+
+        Assert.Equal(new Yen(6000), PriceAt(await ListAsync(new CatalogFilter(), ScheduledAt.AddTicks(-10))));
+        Assert.Equal(new Yen(6600), PriceAt(await ListAsync(new CatalogFilter(), ScheduledAt)));
+        Assert.Equal(new Yen(6600), (await new CatalogService(db, new FakeTimeProvider(ScheduledAt.AddDays(1))).FindActiveAsync("rising"))!.Price);
+        Assert.Equal(new Yen(6000), (await new CatalogService(db, new FakeTimeProvider(Now)).FindActiveAsync("rising"))!.Price);
     }
 }

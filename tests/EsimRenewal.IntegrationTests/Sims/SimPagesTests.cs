@@ -38,10 +38,10 @@ public sealed class SimPagesTests(PortalFixture portal) : IClassFixture<PortalFi
         db.Plans.AddRange(month, week);
         _physical = Sim.RegisterPhysical(Iccid.FromBody("898110000000000501"), SimPin.Hash("1234"), TestData.Epoch);
         _physical.AssignTo(ownerId, Now.AddDays(-20));
-        _paid = TestOrders.FulfilledRenewal(_physical, month.CurrentVersion, ownerId, "owner@example.com", Now.AddDays(-10));
-        _voucher = Order.ForVoucher(_physical, week.CurrentVersion, _physical.ApplyRenewal(week.CurrentVersion, Now.AddDays(-1)), ownerId, "owner@example.com", "en", "voucher:x", Now.AddDays(-1));
-        (_esimOrder, _esim) = TestOrders.FulfilledNewEsim(week.CurrentVersion, ownerId, "owner@example.com", "898120000000000502", Now.AddDays(-2));
-        _pending = Order.ForRenewal(_physical, month.CurrentVersion, ownerId, "owner@example.com", "en", "pending", Now);
+        _paid = TestOrders.FulfilledRenewal(_physical, month.Versions.Single(), ownerId, "owner@example.com", Now.AddDays(-10));
+        _voucher = Order.ForVoucher(_physical, week.Versions.Single(), _physical.ApplyRenewal(week.Versions.Single(), Now.AddDays(-1)), ownerId, "owner@example.com", "en", "voucher:x", Now.AddDays(-1));
+        (_esimOrder, _esim) = TestOrders.FulfilledNewEsim(week.Versions.Single(), ownerId, "owner@example.com", "898120000000000502", Now.AddDays(-2));
+        _pending = Order.ForRenewal(_physical, month.Versions.Single(), ownerId, "owner@example.com", "en", "pending", Now);
         db.Sims.AddRange(_physical, _esim);
         db.Orders.AddRange(_paid, _voucher, _esimOrder, _pending);
         await db.SaveChangesAsync();

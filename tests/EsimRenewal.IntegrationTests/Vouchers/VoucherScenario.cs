@@ -42,7 +42,7 @@ public sealed class VoucherScenario(PortalFactory portal)
         var plan = TestData.Plan(code, days, price, kinds);
         db.Plans.Add(plan);
         await db.SaveChangesAsync();
-        return plan.CurrentVersion.Id;
+        return plan.Versions.Single().Id;
     }
 
     /// <summary>A physical SIM (or eSIM) on the owner's account; with a plan, renewed two days ago (so still valid).</summary>

@@ -51,9 +51,9 @@ public class OrderTests
     public void An_order_keeps_the_price_it_was_sold_at_when_the_plan_price_changes()
     {
         var plan = TestPlans.Plan(TestPlans.Terms(price: 1_500));
-        var order = NewRenewalOrder(plan.CurrentVersion);
+        var order = NewRenewalOrder(plan.Versions.Single());
 
-        plan.Revise(TestPlans.Terms(price: 1_800), _clock.GetUtcNow());
+        plan.Revise(TestPlans.Terms(price: 1_800), _clock.GetUtcNow(), _clock.GetUtcNow());
 
         Assert.Equal(new Yen(1_500), order.Amount);
         Assert.Equal(new Yen(1_500), order.PlanVersion.Price);

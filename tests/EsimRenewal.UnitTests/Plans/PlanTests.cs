@@ -8,40 +8,45 @@ public class PlanTests
     private static readonly DateTimeOffset Later = TestPlans.CreatedAt.AddDays(10);
 
     [Fact]
-    public void A_new_plan_has_one_current_version_with_its_terms()
+    public void A_new_plan_has_one_version_with_its_terms_on_sale_from_its_creation()
     {
         var terms = TestPlans.Terms(price: 1500, dataMb: 10_240, days: 7, kinds: SimKinds.Esim);
 
         var plan = TestPlans.Plan(terms);
 
         var version = Assert.Single(plan.Versions);
-        Assert.Same(version, plan.CurrentVersion);
+        Assert.Same(version, plan.VersionOnSaleAt(TestPlans.CreatedAt));
+        Assert.Same(version, plan.VersionOnSaleAt(Later));
+        Assert.Null(plan.PendingVersion(TestPlans.CreatedAt));
         Assert.Equal(1, version.Number);
-        Assert.True(version.IsCurrent);
+        Assert.Equal(TestPlans.CreatedAt, version.EffectiveFrom);
         Assert.Equal(plan.Id, version.PlanId);
         Assert.Equal(terms, version.Terms);
         Assert.Equal(new Yen(1500), version.Price);
         Assert.Equal("jp-7d-10gb", plan.Code);
         Assert.True(plan.IsActive);
+        Assert.Throws<InvalidOperationException>(() => plan.VersionOnSaleAt(TestPlans.CreatedAt.AddTicks(-10)));
     }
 
     [Fact]
     public void A_price_change_creates_the_next_version_and_the_old_one_keeps_its_price()
     {
         var plan = TestPlans.Plan(TestPlans.Terms(price: 1500));
-        var sold = plan.CurrentVersion;
+        var sold = plan.VersionOnSaleAt(Later);
 
-        var next = plan.Revise(TestPlans.Terms(price: 1800), Later);
+        var revision = plan.Revise(TestPlans.Terms(price: 1800), Later, Later);
 
+        var next = revision.Added!;
+        Assert.Equal(PlanRevisionOutcome.Revised, revision.Outcome);
         Assert.NotSame(sold, next);
         Assert.NotEqual(sold.Id, next.Id);
         Assert.Equal(2, next.Number);
-        Assert.Same(next, plan.CurrentVersion);
-        Assert.True(next.IsCurrent);
-        Assert.False(sold.IsCurrent);
+        Assert.Same(next, plan.VersionOnSaleAt(Later));
+        Assert.Same(sold, plan.VersionOnSaleAt(Later.AddTicks(-10)));
         Assert.Equal(new Yen(1500), sold.Price);
         Assert.Equal(new Yen(1800), next.Price);
         Assert.Equal(Later, next.CreatedAt);
+        Assert.Equal(Later, next.EffectiveFrom);
         Assert.Equal(2, plan.Versions.Count);
     }
 
@@ -49,14 +54,14 @@ public class PlanTests
     public void An_allowance_change_creates_the_next_version_and_the_old_one_keeps_its_allowance()
     {
         var plan = TestPlans.Plan(TestPlans.Terms(dataMb: 10_240));
-        var sold = plan.CurrentVersion;
+        var sold = plan.VersionOnSaleAt(Later);
 
-        var next = plan.Revise(TestPlans.Terms(dataMb: 20_480), Later);
+        var next = plan.Revise(TestPlans.Terms(dataMb: 20_480), Later, Later).Added!;
 
         Assert.Equal(2, next.Number);
         Assert.Equal(10_240, sold.DataMb);
         Assert.Equal(20_480, next.DataMb);
-        Assert.False(sold.IsCurrent);
+        Assert.Same(next, plan.VersionOnSaleAt(Later));
     }
 
     public static TheoryData<PlanTerms> ChangedTerms => new()
@@ -64,6 +69,7 @@ public class PlanTests
         TestPlans.Terms(days: 8),
         TestPlans.Terms(kinds: SimKinds.Physical),
         TestPlans.Terms(dataMb: null, dailyFairUseMb: 2048),
+        TestPlans.Terms(dataMb: null, dailyFairUseMb: null),
     };
 
     [Theory]
@@ -72,40 +78,53 @@ public class PlanTests
     {
         var plan = TestPlans.Plan(TestPlans.Terms());
 
-        var next = plan.Revise(changed, Later);
+        var next = plan.Revise(changed, Later, Later).Added!;
 
         Assert.Equal(2, next.Number);
         Assert.Equal(changed, next.Terms);
-        Assert.Single(plan.Versions, v => v.IsCurrent);
+        Assert.Equal(changed, plan.VersionOnSaleAt(Later).Terms);
     }
 
     [Fact]
     public void Unchanged_terms_keep_the_same_version()
     {
         var plan = TestPlans.Plan(TestPlans.Terms(price: 1500));
-        var current = plan.CurrentVersion;
+        var current = plan.VersionOnSaleAt(Later);
 
-        var revised = plan.Revise(TestPlans.Terms(price: 1500), Later);
+        var revision = plan.Revise(TestPlans.Terms(price: 1500), Later, Later);
 
-        Assert.Same(current, revised);
-        Assert.True(current.IsCurrent);
+        Assert.Equal(PlanRevisionOutcome.Unchanged, revision.Outcome);
+        Assert.False(revision.Changed);
+        Assert.Null(revision.Added);
+        Assert.Same(current, plan.VersionOnSaleAt(Later));
         Assert.Single(plan.Versions);
     }
 
     [Fact]
-    public void Going_back_to_earlier_terms_is_a_new_version_too_and_exactly_one_version_is_current()
+    public void Going_back_to_earlier_terms_is_a_new_version_too()
     {
         var plan = TestPlans.Plan(TestPlans.Terms(price: 1500));
-        var first = plan.CurrentVersion;
+        var first = plan.VersionOnSaleAt(Later);
 
-        plan.Revise(TestPlans.Terms(price: 1800), Later);
-        var third = plan.Revise(TestPlans.Terms(price: 1500), Later.AddDays(1));
+        plan.Revise(TestPlans.Terms(price: 1800), Later, Later);
+        var third = plan.Revise(TestPlans.Terms(price: 1500), Later.AddDays(1), Later.AddDays(1)).Added!;
 
         Assert.Equal(3, third.Number);
         Assert.NotSame(first, third);
-        Assert.False(first.IsCurrent);
         Assert.Equal([1, 2, 3], plan.Versions.Select(v => v.Number).Order());
-        Assert.Single(plan.Versions, v => v.IsCurrent);
+        Assert.Same(third, plan.VersionOnSaleAt(Later.AddDays(1)));
+    }
+
+    [Fact]
+    public void Two_changes_at_the_same_instant_leave_the_later_one_on_sale()
+    {
+        // A frozen clock (tests) can make two versions take effect at one instant: the higher number wins.
+        var plan = TestPlans.Plan(TestPlans.Terms(price: 1500));
+
+        plan.Revise(TestPlans.Terms(price: 1800), Later, Later);
+        var second = plan.Revise(TestPlans.Terms(price: 2000), Later, Later).Added!;
+
+        Assert.Same(second, plan.VersionOnSaleAt(Later));
     }
 
     public static TheoryData<PlanTerms, string> InvalidTerms => new()
@@ -141,12 +160,11 @@ public class PlanTests
     public void A_plan_cannot_be_revised_to_invalid_terms_and_keeps_its_version(PlanTerms terms, string problem)
     {
         var plan = TestPlans.Plan(TestPlans.Terms());
-        var current = plan.CurrentVersion;
+        var current = plan.VersionOnSaleAt(Later);
 
-        var error = Assert.Throws<ArgumentException>(() => plan.Revise(terms, Later));
+        var error = Assert.Throws<ArgumentException>(() => plan.Revise(terms, Later, Later));
         Assert.Contains(problem, error.Message, StringComparison.Ordinal);
-        Assert.Same(current, plan.CurrentVersion);
-        Assert.True(current.IsCurrent);
+        Assert.Same(current, plan.VersionOnSaleAt(Later));
         Assert.Single(plan.Versions);
     }
 
@@ -167,7 +185,7 @@ public class PlanTests
     public void Valid_terms_have_no_problem(PlanTerms terms)
     {
         Assert.Null(terms.Problem());
-        Assert.Equal(terms, TestPlans.Plan(terms).CurrentVersion.Terms);
+        Assert.Equal(terms, TestPlans.Plan(terms).Versions.Single().Terms);
     }
 
     [Fact]

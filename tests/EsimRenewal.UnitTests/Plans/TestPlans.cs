@@ -19,8 +19,8 @@ internal static class TestPlans
         Core.Plans.Plan.Create(code, Name, Description, terms ?? Terms(), sortOrder: 1, CreatedAt);
 
     public static PlanVersion Limited(int days, long dataMb, SimKinds kinds = SimKinds.Both, long price = 1500) =>
-        Plan(Terms(price, dataMb, null, days, kinds)).CurrentVersion;
+        Plan(Terms(price, dataMb, null, days, kinds)).Versions.Single();
 
     public static PlanVersion Unlimited(int days, int? dailyFairUseMb = 3072, SimKinds kinds = SimKinds.Both, long price = 3000) =>
-        Plan(Terms(price, null, dailyFairUseMb, days, kinds)).CurrentVersion;
+        Plan(Terms(price, null, dailyFairUseMb, days, kinds)).Versions.Single();
 }

@@ -11,7 +11,7 @@ internal static class VoucherTestEntities
 
     public static PlanVersion Plan(SimKinds kinds = SimKinds.Both) =>
         Core.Plans.Plan.Create("jp-7d", new LocalizedText("七天", "7日間", "7 days"), new LocalizedText("说明", "説明", "Text"),
-            new PlanTerms(new Yen(1980), 10_240, null, 7, kinds), 1, Now.AddDays(-30)).CurrentVersion;
+            new PlanTerms(new Yen(1980), 10_240, null, 7, kinds), 1, Now.AddDays(-30)).Versions.Single();
 
     public static VoucherBatch Batch(int quantity = 10, DateTimeOffset? expiresAt = null, long number = 7)
     {

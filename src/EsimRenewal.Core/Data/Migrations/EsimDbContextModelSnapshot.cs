@@ -620,7 +620,6 @@ namespace EsimRenewal.Core.Data.Migrations
             modelBuilder.Entity("EsimRenewal.Core.Plans.Plan", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -641,6 +640,12 @@ namespace EsimRenewal.Core.Data.Migrations
                     b.Property<int>("SortOrder")
                         .HasColumnType("integer")
                         .HasColumnName("sort_order");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Description", "EsimRenewal.Core.Plans.Plan.Description#LocalizedText", b1 =>
                         {
@@ -701,7 +706,6 @@ namespace EsimRenewal.Core.Data.Migrations
             modelBuilder.Entity("EsimRenewal.Core.Plans.PlanVersion", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -717,9 +721,9 @@ namespace EsimRenewal.Core.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("data_mb");
 
-                    b.Property<bool>("IsCurrent")
-                        .HasColumnType("boolean")
-                        .HasColumnName("is_current");
+                    b.Property<DateTimeOffset>("EffectiveFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("effective_from");
 
                     b.Property<int>("Number")
                         .HasColumnType("integer")
@@ -746,10 +750,8 @@ namespace EsimRenewal.Core.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_plan_versions");
 
-                    b.HasIndex("PlanId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_plan_versions_plan_id_current")
-                        .HasFilter("is_current");
+                    b.HasIndex("PlanId", "EffectiveFrom")
+                        .HasDatabaseName("ix_plan_versions_plan_id_effective_from");
 
                     b.HasIndex("PlanId", "Number")
                         .IsUnique()

@@ -3,17 +3,22 @@ using EsimRenewal.Core.Plans;
 using EsimRenewal.Web.Payments;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace EsimRenewal.Web.Pages.Plans;
 
 /// <summary>One plan: <c>/plans/{code}</c>; 404 for unknown, malformed or inactive codes. Signed-in travellers buy a new eSIM here.</summary>
-public sealed class DetailsModel(CatalogService catalog, CheckoutService checkout) : PageModel
+public sealed class DetailsModel(CatalogService catalog, CheckoutService checkout, IStringLocalizer<SharedResource> t) : PageModel
 {
     public PlanCard Plan { get; private set; } = null!;
 
     /// <summary>Minted when the page is shown; a double submit is the same purchase.</summary>
     [BindProperty]
     public Guid RequestId { get; set; }
+
+    /// <summary>The version whose price the page showed: after a price change it is no longer on sale, and the page shows the new one.</summary>
+    [BindProperty]
+    public Guid PlanVersionId { get; set; }
 
     public bool FitsEsim => (Plan.SimKinds & SimKinds.Esim) != 0;
 
@@ -25,6 +30,7 @@ public sealed class DetailsModel(CatalogService catalog, CheckoutService checkou
         }
         Plan = plan;
         RequestId = Guid.NewGuid();
+        PlanVersionId = plan.PlanVersionId;
         return Page();
     }
 
@@ -38,6 +44,10 @@ public sealed class DetailsModel(CatalogService catalog, CheckoutService checkou
         {
             return NotFound();
         }
+        if (PlanVersionId != Guid.Empty && PlanVersionId != plan.PlanVersionId)
+        {
+            return ChangedMeanwhile(code);
+        }
         var start = await checkout.StartNewEsimAsync(PurchaseRequests.For(this, RequestId == Guid.Empty ? Guid.NewGuid() : RequestId), plan.PlanVersionId, ct);
         return start.Status switch
         {
@@ -45,5 +55,12 @@ public sealed class DetailsModel(CatalogService catalog, CheckoutService checkou
             CheckoutStartStatus.ShowOrder => RedirectToPage("/Orders/Details", new { id = start.OrderId }),
             _ => RedirectToPage(new { code }),
         };
+    }
+
+    /// <summary>The terms shown are no longer on sale (a price change took effect): show the page again, with the new terms.</summary>
+    private RedirectToPageResult ChangedMeanwhile(string code)
+    {
+        TempData["StatusMessage"] = t["Plan.ChangedMeanwhile"].Value;
+        return RedirectToPage(new { code });
     }
 }
