@@ -20,6 +20,13 @@ public static class Jst
         return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
+    /// <summary>00:00 JST of a JST calendar day, as an instant (the start of a day-based filter).</summary>
+    public static DateTimeOffset StartOfDay(DateOnly jstDate)
+    {
+        var local = jstDate.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
     /// <summary>"2026-12-03 23:59 JST": the form used on renewal previews, receipts and emails.</summary>
     public static string Format(DateTimeOffset instant) =>
         ToJst(instant).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " JST";
