@@ -47,10 +47,11 @@ public sealed class LoginModel(AccountService accounts, IValidator<LoginModel.In
             return Page();
         }
         SignInIdentifier.TryParse(Input.Identifier, out var identifier);
-        switch (await accounts.SignInAsync(identifier, Input.Password!, Input.RememberMe))
+        var outcome = await accounts.SignInAsync(identifier, Input.Password!, Input.RememberMe, HttpContext.Connection.RemoteIpAddress?.ToString());
+        switch (outcome.Status)
         {
             case SignInStatus.SignedIn:
-                return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/sims");
+                return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : Landing.For(outcome.Roles));
             case SignInStatus.LockedOut:
                 ModelState.AddModelError(string.Empty, t["Account.LockedOut"]);
                 return Page();
