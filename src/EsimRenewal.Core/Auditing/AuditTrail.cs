@@ -21,7 +21,8 @@ public sealed record AuditRow(
     string? EntityId,
     string? Ip,
     string? Before,
-    string? After);
+    string? After,
+    string? EntityName = null);
 
 public sealed record AuditPage(IReadOnlyList<AuditRow> Entries, int Page, bool HasNext);
 
@@ -29,6 +30,9 @@ public sealed record AuditPage(IReadOnlyList<AuditRow> Entries, int Page, bool H
 public sealed class AuditTrail(EsimDbContext db)
 {
     public const int PageSize = 50;
+
+    /// <summary>The entity type of entries about an account (its id is the entity id).</summary>
+    public const string UserEntityType = "User";
 
     /// <summary>Entries matching every filter given, newest first, one page.</summary>
     public async Task<AuditPage> SearchAsync(AuditSearch search, CancellationToken ct = default)
@@ -68,7 +72,9 @@ public sealed class AuditTrail(EsimDbContext db)
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id)
             .Skip((page - 1) * PageSize)
             .Take(PageSize + 1)
-            .Select(e => new AuditRow(e.Id, e.At, e.ActorId, e.ActorName, e.Action, e.EntityType, e.EntityId, e.Ip, e.Before, e.After))
+            .Select(e => new AuditRow(e.Id, e.At, e.ActorId, e.ActorName, e.Action, e.EntityType, e.EntityId, e.Ip, e.Before, e.After,
+                // An account is shown by the name it signs in with now (the entry keeps only its id).
+                e.EntityType == UserEntityType ? db.Users.Where(u => u.Id == e.EntityId).Select(u => u.UserName).FirstOrDefault() : null))
             .ToListAsync(ct);
         return new AuditPage(rows.Take(PageSize).ToList(), page, rows.Count > PageSize);
     }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using EsimRenewal.Core.Auditing;
 using EsimRenewal.Core.Data;
 using EsimRenewal.Core.Identity;
@@ -156,7 +157,7 @@ public sealed class AccountService(
                 : wasLocked ? "account.sign-in-refused-locked"
                 : "account.locked-out";
             AuditLog.Record(db, new Actor(user.Id, user.UserName, ip), action, UserAdminService.EntityType, user.Id, null,
-                new { roles, failedSignIns = user.AccessFailedCount, lockedUntil = result.IsLockedOut ? user.LockoutEnd : null }, clock.GetUtcNow());
+                new SignInSnapshot(roles, user.AccessFailedCount, result.IsLockedOut ? user.LockoutEnd : null), clock.GetUtcNow());
             await db.SaveChangesAsync();
         }
         if (result.IsLockedOut)
@@ -339,6 +340,12 @@ public sealed class AccountService(
         logger.LogInformation("Account {UserId} was deleted by its owner", userId);
         return true;
     }
+
+    /// <summary>An audited sign-in: the account's roles, its failed sign-ins in a row, and until when it is locked out (if it is).</summary>
+    private sealed record SignInSnapshot(
+        IReadOnlyList<string> Roles,
+        int FailedSignIns,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LockedUntil);
 
     /// <summary>The account that signs in with this email address or mobile number.</summary>
     private async Task<ApplicationUser?> FindAsync(SignInIdentifier identifier) => identifier.Kind == IdentifierKind.Email

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Serialization;
 using EsimRenewal.Core.Auditing;
 using EsimRenewal.Core.Data;
 using EsimRenewal.Core.Identity;
@@ -87,7 +88,7 @@ public sealed class UserAdminService(
     ILogger<UserAdminService> logger)
 {
     public const int PageSize = 25;
-    public const string EntityType = "User";
+    public const string EntityType = AuditTrail.UserEntityType;
 
     /// <summary>The roles an invitation can give: accounts for the desk and for admins (travellers register themselves).</summary>
     public static readonly IReadOnlyList<string> InvitableRoles = [Roles.Staff, Roles.Admin];
@@ -436,10 +437,19 @@ public sealed class UserAdminService(
         .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     /// <summary>An account's state in an audit entry: roles and lock, never a password, hash, stamp or token.</summary>
-    private sealed record AccountSnapshot(IReadOnlyList<string> Roles, bool Locked, DateTimeOffset? LockedUntil, bool PasswordSet)
+    private sealed record AccountSnapshot(
+        IReadOnlyList<string> Roles,
+        bool Locked,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LockedUntil,
+        bool PasswordSet)
     {
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string? Email { get; init; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string? Language { get; init; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public int? FailedSignIns { get; init; }
     }
 }

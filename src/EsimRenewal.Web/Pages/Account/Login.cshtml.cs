@@ -40,6 +40,12 @@ public sealed class LoginModel(AccountService accounts, IValidator<LoginModel.In
 
     public async Task<IActionResult> OnPostAsync()
     {
+        if (ModelState.GetFieldValidationState("Input.RememberMe") == Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid)
+        {
+            // A checkbox value that is not a bool ("abc") means "not ticked"; left in ModelState it would break rendering the page again.
+            ModelState.Remove("Input.RememberMe");
+            Input.RememberMe = false;
+        }
         var validation = await validator.ValidateAsync(Input);
         if (!validation.IsValid)
         {
