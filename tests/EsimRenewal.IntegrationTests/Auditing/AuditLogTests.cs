@@ -246,6 +246,64 @@ public sealed class AuditLogTests(PortalFixture portal) : IClassFixture<PortalFi
     }
 
     [Fact]
+    public async Task A_role_granted_only_insert_and_select_on_the_log_appends_but_cannot_change_it_nor_switch_the_triggers_off()
+    {
+        // What docs/decisions/0016 asks of production: the portal connects as a role that does not own the tables.
+        var role = "esim_app_" + Guid.NewGuid().ToString("N")[..12];
+        var password = Guid.NewGuid().ToString("N");
+        await using (var owner = new NpgsqlConnection(portal.Database.ConnectionString))
+        {
+            await owner.OpenAsync();
+            await using var grant = new NpgsqlCommand(
+                $"CREATE ROLE {role} LOGIN PASSWORD '{password}'; GRANT USAGE ON SCHEMA public TO {role}; GRANT SELECT, INSERT ON audit_entries TO {role};", owner);
+            await grant.ExecuteNonQueryAsync();
+        }
+        try
+        {
+            var asApp = new NpgsqlConnectionStringBuilder(portal.Database.ConnectionString) { Username = role, Password = password, Pooling = false }.ConnectionString;
+            await using var app = new NpgsqlConnection(asApp);
+            await app.OpenAsync();
+            async Task<string?> RunAsync(string sql)
+            {
+                try
+                {
+                    await using var command = new NpgsqlCommand(sql, app);
+                    await command.ExecuteNonQueryAsync();
+                    return null;
+                }
+                catch (PostgresException ex)
+                {
+                    return ex.SqlState;
+                }
+            }
+
+            Assert.Null(await RunAsync("INSERT INTO audit_entries (at, action) VALUES (now(), 'test.appended-by-the-app')"));
+            foreach (var sql in new[]
+            {
+                "UPDATE audit_entries SET action = 'x'",
+                "DELETE FROM audit_entries",
+                "TRUNCATE audit_entries",
+                "ALTER TABLE audit_entries DISABLE TRIGGER USER",
+                "ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only",
+                "DROP TRIGGER audit_entries_append_only ON audit_entries",
+                "SET session_replication_role = replica",
+            })
+            {
+                Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, await RunAsync(sql));
+            }
+            Assert.Single(await EntriesAsync());
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var owner = new NpgsqlConnection(portal.Database.ConnectionString);
+            await owner.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP OWNED BY {role}; DROP ROLE {role};", owner);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    [Fact]
     public async Task The_migrated_schema_has_the_append_only_triggers()
     {
         await using var connection = new NpgsqlConnection(portal.Database.ConnectionString);
