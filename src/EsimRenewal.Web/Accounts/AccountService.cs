@@ -189,6 +189,9 @@ public sealed class AccountService(
         }
         await using var transaction = await db.Database.BeginTransactionAsync();
         user!.EmailConfirmed = true; // the link reached that mailbox
+        // Failed sign-ins before there was a password were guesses at nothing: they do not keep the invitee out.
+        user.AccessFailedCount = 0;
+        user.LockoutEnd = null;
         var added = await users.AddPasswordAsync(user, password);
         if (!added.Succeeded)
         {
@@ -221,8 +224,9 @@ public sealed class AccountService(
         {
             return (InvitationState.Expired, null);
         }
-        // A newer invitation or a lock changed the stamp since this link was made.
-        return ticket.SecurityStamp == await users.GetSecurityStampAsync(user) && !await users.IsLockedOutAsync(user)
+        // A newer invitation or an admin's lock changed the stamp since this link was made. (A lockout after
+        // failed sign-ins does not count: anyone can cause one by guessing at the address.)
+        return ticket.SecurityStamp == await users.GetSecurityStampAsync(user) && !AccountLock.IsLockedByAdmin(user.LockoutEnd)
             ? (InvitationState.Open, user)
             : (InvitationState.Invalid, null);
     }

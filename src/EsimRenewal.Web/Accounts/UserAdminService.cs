@@ -222,7 +222,7 @@ public sealed class UserAdminService(
         {
             return UserRefusal.AlreadyActive;
         }
-        if (AccountLock.IsLocked(user.LockoutEnd, now))
+        if (AccountLock.IsLockedByAdmin(user.LockoutEnd))
         {
             return UserRefusal.Locked;
         }
@@ -351,14 +351,14 @@ public sealed class UserAdminService(
 
     /// <summary>
     /// The link of an invitation email, made as it is sent; null when the invitation no longer applies
-    /// (the account is gone, has a password, is locked, or now signs in with another address).
+    /// (the account is gone, has a password, is locked by an admin, or now signs in with another address).
     /// </summary>
     public async Task<InvitationLink?> InvitationLinkAsync(string userId, string recipient, CancellationToken ct = default)
     {
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
             .Select(u => new { u.Id, u.Email, u.SecurityStamp, u.LockoutEnd, HasPassword = u.PasswordHash != null })
             .SingleOrDefaultAsync(ct);
-        if (user is null || user.HasPassword || user.SecurityStamp is null || user.Email != recipient || AccountLock.IsLocked(user.LockoutEnd, clock.GetUtcNow()))
+        if (user is null || user.HasPassword || user.SecurityStamp is null || user.Email != recipient || AccountLock.IsLockedByAdmin(user.LockoutEnd))
         {
             return null;
         }

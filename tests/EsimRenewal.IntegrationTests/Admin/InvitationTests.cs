@@ -227,6 +227,31 @@ public sealed partial class InvitationTests(MailPortalFixture mail) : IClassFixt
         Assert.Empty(await mail.Catcher.MessagesToAsync("queued@example.com"));
     }
 
+    [Fact]
+    public async Task Someone_guessing_passwords_at_an_invited_address_does_not_keep_the_invitee_out()
+    {
+        var admin = await mail.Portal.SignedInClientAsync("admin@example.com");
+        await InviteAsync(admin, "guessed@example.com");
+        var (_, path) = await ReceiveAsync("guessed@example.com");
+        for (var i = 0; i < 6; i++)
+        {
+            var stranger = mail.Portal.NewClient();
+            await stranger.SubmitAsync(await stranger.GetDocumentAsync("/account/login"), "[data-testid=login-form]",
+                new Dictionary<string, string> { ["Input.Identifier"] = "guessed@example.com", ["Input.Password"] = "guess number " + i });
+        }
+        Assert.NotNull((await AccountAsync("guessed@example.com")).LockoutEnd); // Identity's lockout after failed sign-ins
+
+        var browser = mail.Portal.NewBrowser();
+        var accepted = await AcceptAsync(browser, path);
+
+        Assert.True(accepted.IsRedirect());
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/staff/redeem")).StatusCode);
+        var account = await AccountAsync("guessed@example.com");
+        Assert.Equal((null, 0), (account.LockoutEnd, account.AccessFailedCount));
+        await using var db = mail.Database.NewContext();
+        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == "account.locked-out" && a.ActorId == account.Id));
+    }
+
     [Theory]
     [InlineData("not-a-token")]
     [InlineData("CfDJ8AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
