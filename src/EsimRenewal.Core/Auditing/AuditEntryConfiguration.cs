@@ -20,5 +20,8 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         entry.HasIndex(e => e.At);
         entry.HasIndex(e => new { e.EntityType, e.EntityId });
         entry.HasIndex(e => e.ActorId);
+        // The audit page's filters: by actor name (an email or a mobile number) and by action prefix (LIKE 'user.%').
+        entry.HasIndex(e => e.ActorName);
+        entry.HasIndex(e => e.Action).HasOperators("varchar_pattern_ops");
     }
 }

@@ -13,6 +13,9 @@ public enum EmailKind
 
     /// <summary>A one-time code for renewing an eSIM without an account.</summary>
     OneTimeCode,
+
+    /// <summary>An admin created a staff or admin account: a link to set its password (made when sent, valid 48 hours).</summary>
+    Invitation,
 }
 
 /// <summary>
@@ -55,6 +58,9 @@ public sealed class OutgoingEmail
     public Guid? OrderId { get; private set; }
     public Guid? SimId { get; private set; }
 
+    /// <summary>For an invitation: the account invited (its link is made when the email is sent).</summary>
+    public string? UserId { get; private set; }
+
     /// <summary>For a reminder: the expiry it reminds of (a renewal since makes it moot).</summary>
     public DateTimeOffset? SimExpiresAt { get; private set; }
     public ReminderKind? ReminderKind { get; private set; }
@@ -90,6 +96,13 @@ public sealed class OutgoingEmail
 
     public static OutgoingEmail OneTimeCode(Guid challengeId, string recipient, string code, string culture, DateTimeOffset now, DateTimeOffset expiresAt) =>
         new(EmailKind.OneTimeCode, recipient, culture, "code:" + challengeId.ToString("N"), now, expiresAt) { Secret = code };
+
+    /// <summary>
+    /// An invitation to set the password of a new account. The row holds no link or token: the email
+    /// composer makes one when it sends, so no secret is stored. Not sent after <paramref name="expiresAt"/>.
+    /// </summary>
+    public static OutgoingEmail Invitation(Guid invitationId, string userId, string recipient, string culture, DateTimeOffset now, DateTimeOffset expiresAt) =>
+        new(EmailKind.Invitation, recipient, culture, "invitation:" + invitationId.ToString("N"), now, expiresAt) { UserId = userId };
 
     public void MarkSent(DateTimeOffset now)
     {

@@ -1,3 +1,4 @@
+using EsimRenewal.Core.Identity;
 using EsimRenewal.Core.Orders;
 using EsimRenewal.Core.Sims;
 using Microsoft.EntityFrameworkCore;
@@ -24,5 +25,7 @@ internal sealed class OutgoingEmailConfiguration : IEntityTypeConfiguration<Outg
         email.HasIndex(e => e.AvailableAt).HasFilter("sent_at IS NULL AND discarded_at IS NULL").HasDatabaseName("ix_outgoing_emails_pending");
         email.HasOne<Order>().WithMany().HasForeignKey(e => e.OrderId).OnDelete(DeleteBehavior.Cascade);
         email.HasOne<Sim>().WithMany().HasForeignKey(e => e.SimId).OnDelete(DeleteBehavior.Cascade);
+        email.Property(e => e.UserId).HasMaxLength(450);
+        email.HasOne<ApplicationUser>().WithMany().HasForeignKey(e => e.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using EsimRenewal.Core.Auditing;
 using EsimRenewal.Core.Data;
 using EsimRenewal.Core.Identity;
 using Microsoft.AspNetCore.Identity;
@@ -32,6 +34,38 @@ public enum SignInStatus
     Failed,
 }
 
+/// <summary>How a sign-in went and, when it succeeded, the account's roles (where it lands).</summary>
+public sealed record SignInOutcome(SignInStatus Status, IReadOnlyList<string> Roles)
+{
+    public static readonly SignInOutcome Failed = new(SignInStatus.Failed, []);
+    public static readonly SignInOutcome LockedOut = new(SignInStatus.LockedOut, []);
+}
+
+public enum InvitationState
+{
+    /// <summary>The link is good: the account can set its password now.</summary>
+    Open,
+
+    /// <summary>Not a link this portal made, or one that a newer invitation or a lock replaced.</summary>
+    Invalid,
+    Expired,
+
+    /// <summary>The password was set with it (or otherwise) already.</summary>
+    Used,
+
+    /// <summary>The password was refused (<see cref="InvitationResult.Errors"/>).</summary>
+    Rejected,
+    Accepted,
+}
+
+/// <summary>An invitation link as the accept page shows it, or how accepting it went.</summary>
+public sealed record InvitationResult(InvitationState State, string? Email = null, IReadOnlyList<string>? Roles = null, IReadOnlyList<string>? Errors = null)
+{
+    public static readonly InvitationResult Invalid = new(InvitationState.Invalid);
+    public static readonly InvitationResult Expired = new(InvitationState.Expired);
+    public static readonly InvitationResult Used = new(InvitationState.Used);
+}
+
 /// <summary>What the profile page shows.</summary>
 public sealed record Profile(string? Email, string? Phone, string PreferredCulture);
 
@@ -55,6 +89,7 @@ public sealed class AccountService(
     EsimDbContext db,
     UserManager<ApplicationUser> users,
     SignInManager<ApplicationUser> signIn,
+    InvitationTokens invitations,
     TimeProvider clock,
     ILogger<AccountService> logger)
 {
@@ -100,21 +135,100 @@ public sealed class AccountService(
         return RegistrationResult.Registered;
     }
 
-    /// <summary>Signs in with the email address or the mobile number; repeated failures lock the account for a while (Identity lockout).</summary>
-    public async Task<SignInStatus> SignInAsync(SignInIdentifier identifier, string password, bool remember)
+    /// <summary>
+    /// Signs in with the email address or the mobile number; repeated failures lock the account for a
+    /// while (Identity lockout). Sign-ins of staff and admins are audited, successful or not, with the
+    /// address they came from (<paramref name="ip"/>).
+    /// </summary>
+    public async Task<SignInOutcome> SignInAsync(SignInIdentifier identifier, string password, bool remember, string? ip)
     {
         var user = await FindAsync(identifier);
         if (user is null)
         {
-            return SignInStatus.Failed;
+            return SignInOutcome.Failed;
         }
+        var wasLocked = await users.IsLockedOutAsync(user);
         var result = await signIn.PasswordSignInAsync(user, password, remember, lockoutOnFailure: true);
+        var roles = (await users.GetRolesAsync(user)).ToList();
+        if (roles.Contains(Roles.Staff) || roles.Contains(Roles.Admin))
+        {
+            var action = result.Succeeded ? "account.signed-in"
+                : !result.IsLockedOut ? "account.sign-in-failed"
+                : wasLocked ? "account.sign-in-refused-locked"
+                : "account.locked-out";
+            AuditLog.Record(db, new Actor(user.Id, user.UserName, ip), action, UserAdminService.EntityType, user.Id, null,
+                new SignInSnapshot(roles, user.AccessFailedCount, result.IsLockedOut ? user.LockoutEnd : null), clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        }
         if (result.IsLockedOut)
         {
             logger.LogWarning("Account {UserId} is locked out after repeated failed sign-ins", user.Id);
-            return SignInStatus.LockedOut;
+            return SignInOutcome.LockedOut;
         }
-        return result.Succeeded ? SignInStatus.SignedIn : SignInStatus.Failed;
+        return result.Succeeded ? new SignInOutcome(SignInStatus.SignedIn, roles) : SignInOutcome.Failed;
+    }
+
+    /// <summary>What an invitation link opens: the account to set a password for, or why not.</summary>
+    public async Task<InvitationResult> ReadInvitationAsync(string? token)
+    {
+        var (state, user) = await OpenInvitationAsync(token);
+        return state != InvitationState.Open ? new InvitationResult(state) : new InvitationResult(state, user!.Email, (await users.GetRolesAsync(user)).ToList());
+    }
+
+    /// <summary>
+    /// Sets the invited account's password and signs it in. The link works once: setting the password
+    /// changes the security stamp the token carries, and of two submissions at once the database
+    /// (the account's concurrency stamp) lets one through.
+    /// </summary>
+    public async Task<InvitationResult> AcceptInvitationAsync(string? token, string password, string? ip)
+    {
+        var (state, user) = await OpenInvitationAsync(token);
+        if (state != InvitationState.Open)
+        {
+            return new InvitationResult(state);
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        user!.EmailConfirmed = true; // the link reached that mailbox
+        // Failed sign-ins before there was a password were guesses at nothing: they do not keep the invitee out.
+        user.AccessFailedCount = 0;
+        user.LockoutEnd = null;
+        var added = await users.AddPasswordAsync(user, password);
+        if (!added.Succeeded)
+        {
+            return added.Errors.Any(e => e.Code is nameof(IdentityErrorDescriber.ConcurrencyFailure) or nameof(IdentityErrorDescriber.UserAlreadyHasPassword))
+                ? InvitationResult.Used
+                : new InvitationResult(InvitationState.Rejected, Errors: added.Errors.Select(e => e.Description).Distinct().ToList());
+        }
+        var roles = (await users.GetRolesAsync(user)).ToList();
+        AuditLog.Record(db, new Actor(user.Id, user.UserName, ip), "user.invitation-accepted", UserAdminService.EntityType, user.Id,
+            null, new { roles, passwordSet = true }, clock.GetUtcNow());
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        await signIn.SignInAsync(user, isPersistent: false);
+        logger.LogInformation("Account {UserId} accepted its invitation", user.Id);
+        return new InvitationResult(InvitationState.Accepted, user.Email, roles);
+    }
+
+    private async Task<(InvitationState State, ApplicationUser? User)> OpenInvitationAsync(string? token)
+    {
+        var ticket = invitations.Read(token);
+        if (ticket.State == InvitationTokenState.Invalid || await users.FindByIdAsync(ticket.UserId!) is not { } user)
+        {
+            return (InvitationState.Invalid, null);
+        }
+        if (await users.HasPasswordAsync(user))
+        {
+            return (InvitationState.Used, null);
+        }
+        if (ticket.State == InvitationTokenState.Expired)
+        {
+            return (InvitationState.Expired, null);
+        }
+        // A newer invitation or an admin's lock changed the stamp since this link was made. (A lockout after
+        // failed sign-ins does not count: anyone can cause one by guessing at the address.)
+        return ticket.SecurityStamp == await users.GetSecurityStampAsync(user) && !AccountLock.IsLockedByAdmin(user.LockoutEnd)
+            ? (InvitationState.Open, user)
+            : (InvitationState.Invalid, null);
     }
 
     public Task SignOutAsync() => signIn.SignOutAsync();
@@ -230,6 +344,12 @@ public sealed class AccountService(
         logger.LogInformation("Account {UserId} was deleted by its owner", userId);
         return true;
     }
+
+    /// <summary>An audited sign-in: the account's roles, its failed sign-ins in a row, and until when it is locked out (if it is).</summary>
+    private sealed record SignInSnapshot(
+        IReadOnlyList<string> Roles,
+        int FailedSignIns,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LockedUntil);
 
     /// <summary>The account that signs in with this email address or mobile number.</summary>
     private async Task<ApplicationUser?> FindAsync(SignInIdentifier identifier) => identifier.Kind == IdentifierKind.Email

@@ -1,3 +1,4 @@
+using EsimRenewal.Core.Auditing;
 using EsimRenewal.Core.Carrier;
 using EsimRenewal.Core.Data;
 using EsimRenewal.Core.Orders;
@@ -84,6 +85,12 @@ public static class HostingExtensions
             options.ExpireTimeSpan = TimeSpan.FromDays(14);
         });
 
+        // Roles and locks reach signed-in sessions within a minute: the cookie's principal is rebuilt from the
+        // database, and a changed security stamp (a lock, a password change) ends the session.
+        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        builder.Services.AddSingleton<InvitationTokens>();
+        builder.Services.AddScoped<UserAdminService>();
+
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Staff, Roles.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
@@ -133,6 +140,7 @@ public static class HostingExtensions
         builder.Services.AddScoped<PlanAdminService>();
         builder.Services.AddScoped<SimService>();
         builder.Services.AddScoped<AccountService>();
+        builder.Services.AddScoped<AuditTrail>();
         builder.Services.AddScoped<CheckoutService>();
         builder.Services.AddScoped<FulfilmentService>();
         builder.Services.AddScoped<OrderService>();

@@ -3,6 +3,7 @@ using EsimRenewal.Core.Common;
 using EsimRenewal.Core.Notifications;
 using EsimRenewal.Core.Orders;
 using EsimRenewal.Core.Reminders;
+using EsimRenewal.Web.Accounts;
 using EsimRenewal.Web.Infrastructure;
 using EsimRenewal.Web.Infrastructure.Localization;
 using EsimRenewal.Web.Legal;
@@ -16,12 +17,13 @@ namespace EsimRenewal.Web.Notifications;
 /// <summary>
 /// Writes each outgoing email in its recipient's language from what the database holds when it is
 /// sent: the order confirmation with its receipt (and a new eSIM's QR code), the expiry reminder, the
-/// one-time code. Returns null for an email that is no longer worth sending (a reminder of an expiry
+/// one-time code, the invitation of a staff or admin account. Returns null for an email that is no longer worth sending (a reminder of an expiry
 /// a renewal has moved).
 /// </summary>
 public sealed class EmailComposer(
     OrderService orders,
     ReminderService reminders,
+    UserAdminService accounts,
     OrderLinks links,
     IStringLocalizer<SharedResource> t,
     IOptions<SiteOptions> site,
@@ -40,6 +42,7 @@ public sealed class EmailComposer(
                 EmailKind.OrderConfirmation => await OrderConfirmationAsync(email, ct),
                 EmailKind.ExpiryReminder => await ReminderAsync(email, ct),
                 EmailKind.OneTimeCode => OneTimeCode(email),
+                EmailKind.Invitation => await InvitationAsync(email, ct),
                 _ => throw new InvalidOperationException($"No template for {email.Kind}."),
             };
         }
@@ -116,6 +119,25 @@ public sealed class EmailComposer(
             .Paragraph(t["Email.Code.Validity", (int)Core.Sims.OneTimeCode.Lifetime.TotalMinutes])
             .Paragraph(t["Email.Code.NotYou"]);
         return document.ToMessage(email.Recipient, t["Email.Code.Subject"], Footer());
+    }
+
+    /// <summary>
+    /// The link is made now, as the email is sent, so it is valid 48 hours from the sending; null when the
+    /// invitation no longer applies (accepted, replaced by a newer one, the account locked or gone).
+    /// </summary>
+    private async Task<EmailMessage?> InvitationAsync(OutgoingEmail email, CancellationToken ct)
+    {
+        if (await accounts.InvitationLinkAsync(email.UserId!, email.Recipient, ct) is not { } link)
+        {
+            return null;
+        }
+        var brand = t["Brand.Name"];
+        var document = Document(t["Invite.Email.Title", brand])
+            .Paragraph(t["Invite.Email.Text", seller.Value.Name, email.Recipient, AccountText.RoleList(t, link.Roles)])
+            .Button(t["Invite.Email.Button"], link.Url)
+            .Paragraph(t["Invite.Email.Validity", Jst.Format(link.ExpiresAt)])
+            .Paragraph(t["Invite.Email.NotYou"]);
+        return document.ToMessage(email.Recipient, t["Invite.Email.Subject", brand], Footer());
     }
 
     private EmailDocument Document(string title) => new(Cultures.Normalize(CultureInfo.CurrentUICulture.Name), title);

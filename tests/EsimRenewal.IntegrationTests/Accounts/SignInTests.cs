@@ -102,6 +102,32 @@ public sealed class SignInTests(PortalFixture portal) : IClassFixture<PortalFixt
         Assert.Contains("ログインの失敗が続いたため、アカウントを一時的にロックしました。15分後にもう一度お試しください。", (await HtmlForms.ParseAsync(response)).Errors());
     }
 
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("")]
+    public async Task A_remember_me_value_that_is_not_a_bool_is_read_as_unticked(string value)
+    {
+        var client = NewClient();
+        var page = await client.GetDocumentAsync("/account/login");
+
+        var wrong = await client.SubmitAsync(page, "[data-testid=login-form]", new Dictionary<string, string>
+        {
+            ["Input.Identifier"] = "mei@example.com",
+            ["Input.Password"] = "wrong password",
+            ["Input.RememberMe"] = value,
+        });
+        var right = await client.SubmitAsync(page, "[data-testid=login-form]", new Dictionary<string, string>
+        {
+            ["Input.Identifier"] = "mei@example.com",
+            ["Input.Password"] = Password,
+            ["Input.RememberMe"] = value,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+        Assert.Contains("The account or password is not correct.", (await HtmlForms.ParseAsync(wrong)).Errors());
+        Assert.True(right.IsRedirect());
+    }
+
     [Fact]
     public async Task A_malformed_identifier_is_refused_before_any_lookup()
     {

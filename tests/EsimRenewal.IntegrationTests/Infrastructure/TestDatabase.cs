@@ -52,7 +52,12 @@ public sealed class TestDatabase : IAsyncDisposable
         return new EsimDbContext(options.Options);
     }
 
-    /// <summary>Empties every table but the migration history and the roles.</summary>
+    /// <summary>
+    /// Empties every table but the migration history and the roles. The audit log refuses DELETE and
+    /// TRUNCATE (triggers, see the AdminUsersAudit migration), so Respawn leaves it alone and it is emptied
+    /// here with its triggers disabled for the length of one transaction: the tests connect as postgres,
+    /// the table's owner, which the portal's role in production is not (docs/decisions/0016).
+    /// </summary>
     public async Task ResetAsync()
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
@@ -61,10 +66,17 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             DbAdapter = DbAdapter.Postgres,
             SchemasToInclude = ["public"],
-            TablesToIgnore = [new Table("__ef_migrations_history"), new Table("roles")],
+            TablesToIgnore = [new Table("__ef_migrations_history"), new Table("roles"), new Table(AuditTable)],
         });
         await _respawner.ResetAsync(connection);
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var empty = new NpgsqlCommand(
+            $"ALTER TABLE {AuditTable} DISABLE TRIGGER USER; TRUNCATE {AuditTable}; ALTER TABLE {AuditTable} ENABLE TRIGGER USER;", connection, transaction);
+        await empty.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
     }
+
+    private const string AuditTable = "audit_entries";
 
     public async ValueTask DisposeAsync()
     {

@@ -80,8 +80,16 @@ namespace EsimRenewal.Core.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_audit_entries");
 
+                    b.HasIndex("Action")
+                        .HasDatabaseName("ix_audit_entries_action");
+
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Action"), new[] { "varchar_pattern_ops" });
+
                     b.HasIndex("ActorId")
                         .HasDatabaseName("ix_audit_entries_actor_id");
+
+                    b.HasIndex("ActorName")
+                        .HasDatabaseName("ix_audit_entries_actor_name");
 
                     b.HasIndex("At")
                         .HasDatabaseName("ix_audit_entries_at");
@@ -280,6 +288,9 @@ namespace EsimRenewal.Core.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_users");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_users_created_at");
+
                     b.HasIndex("NormalizedEmail")
                         .IsUnique()
                         .HasDatabaseName("ux_users_normalized_email")
@@ -381,6 +392,11 @@ namespace EsimRenewal.Core.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("sim_id");
 
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("user_id");
+
                     b.HasKey("Id")
                         .HasName("pk_outgoing_emails");
 
@@ -397,6 +413,9 @@ namespace EsimRenewal.Core.Data.Migrations
 
                     b.HasIndex("SimId")
                         .HasDatabaseName("ix_outgoing_emails_sim_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_outgoing_emails_user_id");
 
                     b.ToTable("outgoing_emails", (string)null);
                 });
@@ -1443,6 +1462,12 @@ namespace EsimRenewal.Core.Data.Migrations
                         .HasForeignKey("SimId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_outgoing_emails_sims_sim_id");
+
+                    b.HasOne("EsimRenewal.Core.Identity.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_outgoing_emails_users_user_id");
                 });
 
             modelBuilder.Entity("EsimRenewal.Core.Orders.Order", b =>

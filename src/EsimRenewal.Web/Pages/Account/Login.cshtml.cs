@@ -40,6 +40,12 @@ public sealed class LoginModel(AccountService accounts, IValidator<LoginModel.In
 
     public async Task<IActionResult> OnPostAsync()
     {
+        if (ModelState.GetFieldValidationState("Input.RememberMe") == Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid)
+        {
+            // A checkbox value that is not a bool ("abc") means "not ticked"; left in ModelState it would break rendering the page again.
+            ModelState.Remove("Input.RememberMe");
+            Input.RememberMe = false;
+        }
         var validation = await validator.ValidateAsync(Input);
         if (!validation.IsValid)
         {
@@ -47,10 +53,11 @@ public sealed class LoginModel(AccountService accounts, IValidator<LoginModel.In
             return Page();
         }
         SignInIdentifier.TryParse(Input.Identifier, out var identifier);
-        switch (await accounts.SignInAsync(identifier, Input.Password!, Input.RememberMe))
+        var outcome = await accounts.SignInAsync(identifier, Input.Password!, Input.RememberMe, HttpContext.Connection.RemoteIpAddress?.ToString());
+        switch (outcome.Status)
         {
             case SignInStatus.SignedIn:
-                return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/sims");
+                return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : Landing.For(outcome.Roles));
             case SignInStatus.LockedOut:
                 ModelState.AddModelError(string.Empty, t["Account.LockedOut"]);
                 return Page();
