@@ -137,7 +137,7 @@ public sealed class AdminPlanInputTests(PortalFixture portal) : IClassFixture<Po
         Assert.Equal([message], page.Errors());
         await using var db = portal.Database.NewContext();
         Assert.Equal(["week"], await db.Plans.Select(p => p.Code).ToListAsync());
-        Assert.Empty(await db.AuditEntries.ToListAsync());
+        Assert.Empty(await db.AuditEntries.Where(a => a.EntityType == "Plan").ToListAsync()); // the admin's sign-in is audited too
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class AdminPlanInputTests(PortalFixture portal) : IClassFixture<Po
         var after = await portal.Database.PlanAsync("week");
         Assert.Equal((before.Version, before.Name, 1), (after.Version, after.Name, after.Versions.Count));
         await using var db = portal.Database.NewContext();
-        Assert.Empty(await db.AuditEntries.ToListAsync());
+        Assert.Empty(await db.AuditEntries.Where(a => a.EntityType == "Plan").ToListAsync()); // the admin's sign-in is audited too
     }
 
     [Fact]
