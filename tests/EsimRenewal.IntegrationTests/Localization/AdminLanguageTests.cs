@@ -6,10 +6,11 @@ using EsimRenewal.IntegrationTests.Vouchers;
 
 namespace EsimRenewal.IntegrationTests.Localization;
 
-/// <summary>The account and audit pages and the invitation page read entirely in zh-Hans, ja and en.</summary>
+/// <summary>Every admin page (dashboard, plans, orders, users, audit) and the invitation page read entirely in zh-Hans, ja and en.</summary>
 public sealed partial class AdminLanguageTests(PortalFixture portal) : IClassFixture<PortalFixture>, IAsyncLifetime
 {
     private ApplicationUser _staff = null!;
+    private Core.Orders.Order _order = null!;
 
     public async Task InitializeAsync()
     {
@@ -20,6 +21,10 @@ public sealed partial class AdminLanguageTests(PortalFixture portal) : IClassFix
         await using var db = portal.Database.NewContext();
         AuditLog.Record(db, new Actor(admin.Id, "admin@example.com", "203.0.113.1"), "user.roles-changed", "User", _staff.Id,
             new { roles = new[] { "Traveller" } }, new { roles = new[] { "Staff" } }, scenario.Now);
+        var plan = TestData.Plan("month", 30, 3980, Core.Plans.SimKinds.Both);
+        var sim = Core.Sims.Sim.RegisterPhysical(Core.Sims.Iccid.FromBody("898110000000000961"), Core.Sims.SimPin.Hash("1234"), TestData.Epoch);
+        _order = TestOrders.FulfilledRenewal(sim, plan.Versions.Single(), null, "guest@example.com", scenario.Now);
+        db.AddRange(plan, sim, _order);
         await db.SaveChangesAsync();
     }
 
@@ -33,7 +38,11 @@ public sealed partial class AdminLanguageTests(PortalFixture portal) : IClassFix
         var data = new TheoryData<string, string>();
         foreach (var language in new[] { "zh-Hans", "ja", "en" })
         {
-            foreach (var page in new[] { "/admin/users", "/admin/users/invite", "/admin/users/{staff}", "/admin/audit", "/admin/audit?from=bad", "/account/invitation?token=broken" })
+            foreach (var page in new[]
+            {
+                "/admin", "/admin/plans", "/admin/plans/new", "/admin/orders", "/admin/orders?q=bad&from=bad", "/admin/orders/{order}", "/admin/vouchers",
+                "/admin/users", "/admin/users/invite", "/admin/users/{staff}", "/admin/audit", "/admin/audit?from=bad", "/account/invitation?token=broken",
+            })
             {
                 data.Add(language, page);
             }
@@ -49,7 +58,7 @@ public sealed partial class AdminLanguageTests(PortalFixture portal) : IClassFix
             ? portal.Factory.NewBrowser(language)
             : await portal.Factory.SignedInClientAsync("admin@example.com", language);
 
-        var page = await client.GetDocumentAsync(path.Replace("{staff}", _staff.Id, StringComparison.Ordinal));
+        var page = await client.GetDocumentAsync(path.Replace("{staff}", _staff.Id, StringComparison.Ordinal).Replace("{order}", _order.Id.ToString(), StringComparison.Ordinal));
 
         Assert.Equal(language, page.DocumentElement.GetAttribute("lang"));
         Assert.DoesNotMatch(ResourceKey(), page.Body!.TextContent);
