@@ -56,10 +56,9 @@ public sealed class OrderService(EsimDbContext db, IPaymentGateway gateway, Fulf
         {
             return null;
         }
-        if (syncWithProvider && order.CheckoutSessionId is { } sessionId
-            && order.State is OrderState.PendingPayment or OrderState.AwaitingAsyncPayment)
+        if (syncWithProvider && order.State is OrderState.PendingPayment or OrderState.AwaitingAsyncPayment)
         {
-            await fulfilment.ApplySessionAsync(await gateway.GetCheckoutSessionAsync(sessionId, ct), ct);
+            await SyncAsync(order.CheckoutSessionId, ct);
         }
         var view = await Views().Where(o => o.Id == orderId).Select(ToView).SingleAsync(ct);
         return view with { ActivationCode = await ActivationCodeAsync(userId, view, ct) };
@@ -77,10 +76,9 @@ public sealed class OrderService(EsimDbContext db, IPaymentGateway gateway, Fulf
         {
             return null;
         }
-        if (syncWithProvider && order.CheckoutSessionId is { } sessionId
-            && order.State is OrderState.PendingPayment or OrderState.AwaitingAsyncPayment)
+        if (syncWithProvider && order.State is OrderState.PendingPayment or OrderState.AwaitingAsyncPayment)
         {
-            await fulfilment.ApplySessionAsync(await gateway.GetCheckoutSessionAsync(sessionId, ct), ct);
+            await SyncAsync(order.CheckoutSessionId, ct);
         }
         return await Views().Where(o => o.Id == orderId).Select(ToView).SingleAsync(ct);
     }
@@ -95,6 +93,23 @@ public sealed class OrderService(EsimDbContext db, IPaymentGateway gateway, Fulf
         }
         var owner = await Views().Where(o => o.Id == orderId).Select(o => o.UserId!).SingleAsync(ct);
         return view with { ActivationCode = await ActivationCodeAsync(owner, view, ct) };
+    }
+
+    /// <summary>Brings an unpaid order up to date from the provider; when it cannot be reached, the page shows what we know.</summary>
+    private async Task SyncAsync(string? sessionId, CancellationToken ct)
+    {
+        if (sessionId is null)
+        {
+            return;
+        }
+        try
+        {
+            await fulfilment.ApplySessionAsync(await gateway.GetCheckoutSessionAsync(sessionId, ct), ct);
+        }
+        catch (PaymentProviderException)
+        {
+            // The webhook or the reconciliation job will bring the news later.
+        }
     }
 
     private async Task<string?> ActivationCodeAsync(string ownerId, OrderView order, CancellationToken ct) =>

@@ -71,11 +71,6 @@ public sealed class RefundService(EsimDbContext db, IPaymentGateway gateway, Tim
             logger.LogWarning("Refund of order {OrderId} refused by the provider: {Code}", orderId, ex.Code);
             return new RefundResult(RefundStatus.ProviderFailed, ProviderMessage: ex.Message);
         }
-        catch (HttpRequestException ex)
-        {
-            logger.LogWarning(ex, "Refund of order {OrderId} could not reach the provider", orderId);
-            return new RefundResult(RefundStatus.ProviderFailed, ProviderMessage: ex.Message);
-        }
         if (refundId is not null)
         {
             await db.Orders.Where(o => o.Id == orderId && o.RefundId == null).ExecuteUpdateAsync(o => o.SetProperty(x => x.RefundId, refundId), ct);

@@ -29,6 +29,9 @@ public enum CheckoutStartStatus
 
     NotFound,
     PlanNotAvailable,
+
+    /// <summary>The payment provider could not be reached or refused: nothing was charged; try again.</summary>
+    ProviderUnavailable,
 }
 
 public sealed record CheckoutStart(CheckoutStartStatus Status, Guid? OrderId = null, string? Url = null);
@@ -174,6 +177,20 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, T
         {
             return new CheckoutStart(CheckoutStartStatus.ShowOrder, order.Id);
         }
+        try
+        {
+            return await SessionForAsync(order, request, ct);
+        }
+        catch (PaymentProviderException ex)
+        {
+            // The order stays unpaid and can be paid later from its page; nothing was charged.
+            logger.LogWarning("Checkout for order {OrderId} could not reach the payment provider: {Code}", order.Id, ex.Code);
+            return new CheckoutStart(CheckoutStartStatus.ProviderUnavailable, order.Id);
+        }
+    }
+
+    private async Task<CheckoutStart> SessionForAsync(Order order, PurchaseRequest request, CancellationToken ct)
+    {
         if (order.CheckoutSessionId is { } existing)
         {
             var session = await gateway.GetCheckoutSessionAsync(existing, ct);

@@ -64,12 +64,12 @@ internal sealed class StripePaymentGateway(IStripeClient stripe, IOptions<Paymen
                     : null,
             },
         };
-        var session = await new SessionService(stripe).CreateAsync(options, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, ct);
+        var session = await CallAsync(() => new SessionService(stripe).CreateAsync(options, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, ct));
         return ToCheckoutSession(session);
     }
 
     public async Task<CheckoutSession> GetCheckoutSessionAsync(string sessionId, CancellationToken ct = default) =>
-        ToCheckoutSession(await new SessionService(stripe).GetAsync(sessionId, new SessionGetOptions { Expand = ["payment_intent.latest_charge"] }, cancellationToken: ct));
+        ToCheckoutSession(await CallAsync(() => new SessionService(stripe).GetAsync(sessionId, new SessionGetOptions { Expand = ["payment_intent.latest_charge"] }, cancellationToken: ct)));
 
     public async Task<string?> RefundAsync(RefundRequest request, CancellationToken ct = default)
     {
@@ -86,16 +86,35 @@ internal sealed class StripePaymentGateway(IStripeClient stripe, IOptions<Paymen
         };
         try
         {
-            var refund = await new Stripe.RefundService(stripe).CreateAsync(options, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, ct);
-            return refund.Id;
+            return (await CallAsync(() => new Stripe.RefundService(stripe).CreateAsync(options, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, ct))).Id;
         }
-        catch (StripeException ex) when (ex.StripeError?.Code == "charge_already_refunded")
+        catch (PaymentProviderException ex) when (ex.Code == "charge_already_refunded")
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Every call to Stripe: a refusal or an unreachable Stripe becomes a <see cref="PaymentProviderException"/>,
+    /// which the services turn into a message ("payment is unavailable, nothing was charged"), never a 500.
+    /// </summary>
+    private static async Task<T> CallAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
         }
         catch (StripeException ex)
         {
             throw new PaymentProviderException(ex.StripeError?.Message ?? ex.Message, ex.StripeError?.Code ?? ex.StripeError?.Type, ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new PaymentProviderException(ex.Message, "unreachable", ex);
+        }
+        catch (TaskCanceledException ex) when (ex.InnerException is TimeoutException)
+        {
+            throw new PaymentProviderException(ex.Message, "timeout", ex);
         }
     }
 

@@ -6,6 +6,7 @@ using EsimRenewal.Web.Orders;
 using EsimRenewal.Web.Payments;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace EsimRenewal.Web.Pages.Orders;
@@ -16,7 +17,7 @@ namespace EsimRenewal.Web.Pages.Orders;
 /// paid order is never offered for payment again. Its buyer sees it signed in, or, for an order
 /// placed without an account, through the signed link (<c>?access=…</c>) of the receipt email.
 /// </summary>
-public sealed class DetailsModel(OrderService orders, CheckoutService checkout, OrderLinks links, IOptions<OperatorOptions> seller) : PageModel
+public sealed class DetailsModel(OrderService orders, CheckoutService checkout, OrderLinks links, IOptions<OperatorOptions> seller, IStringLocalizer<SharedResource> t) : PageModel
 {
     public OrderView Order { get; private set; } = null!;
 
@@ -70,6 +71,10 @@ public sealed class DetailsModel(OrderService orders, CheckoutService checkout, 
         else
         {
             return Challenge();
+        }
+        if (start.Status == CheckoutStartStatus.ProviderUnavailable)
+        {
+            TempData["StatusMessage"] = t["Payment.Unavailable"].Value;
         }
         return start.Status switch
         {

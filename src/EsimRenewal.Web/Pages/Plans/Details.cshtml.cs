@@ -53,8 +53,16 @@ public sealed class DetailsModel(CatalogService catalog, CheckoutService checkou
         {
             CheckoutStartStatus.Pay => Redirect(start.Url!),
             CheckoutStartStatus.ShowOrder => RedirectToPage("/Orders/Details", new { id = start.OrderId }),
+            CheckoutStartStatus.ProviderUnavailable => ProviderUnavailable(start.OrderId!.Value),
             _ => RedirectToPage(new { code }),
         };
+    }
+
+    /// <summary>Stripe could not be reached: the order waits unpaid on its page, where paying can be tried again.</summary>
+    private RedirectToPageResult ProviderUnavailable(Guid orderId)
+    {
+        TempData["StatusMessage"] = t["Payment.Unavailable"].Value;
+        return RedirectToPage("/Orders/Details", new { id = orderId });
     }
 
     /// <summary>The terms shown are no longer on sale (a price change took effect): show the page again, with the new terms.</summary>

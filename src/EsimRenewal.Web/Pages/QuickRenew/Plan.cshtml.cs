@@ -50,6 +50,9 @@ public sealed class PlanModel(CheckoutService checkout, QuickRenewalTickets tick
                     return Redirect(start.Url!);
                 case CheckoutStartStatus.ShowOrder:
                     return LocalRedirect(links.PathTo(start.OrderId!.Value));
+                case CheckoutStartStatus.ProviderUnavailable:
+                    TempData["StatusMessage"] = t["Payment.Unavailable"].Value;
+                    return LocalRedirect(links.PathTo(start.OrderId!.Value));
                 case CheckoutStartStatus.NotFound:
                     return StartOver();
                 default:

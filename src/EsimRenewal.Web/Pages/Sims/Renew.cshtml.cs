@@ -51,6 +51,9 @@ public sealed class RenewModel(CheckoutService checkout, IValidator<RenewModel.I
                     return Redirect(start.Url!);
                 case CheckoutStartStatus.ShowOrder:
                     return RedirectToPage("/Orders/Details", new { id = start.OrderId });
+                case CheckoutStartStatus.ProviderUnavailable:
+                    TempData["StatusMessage"] = t["Payment.Unavailable"].Value;
+                    return RedirectToPage("/Orders/Details", new { id = start.OrderId });
                 case CheckoutStartStatus.NotFound:
                     return NotFound();
                 default:
