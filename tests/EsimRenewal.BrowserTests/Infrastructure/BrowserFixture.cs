@@ -36,6 +36,7 @@ public class BrowserFixture : IAsyncLifetime
         {
             throw new InvalidOperationException($"Chromium is not at {chromium}. Run ./test.sh (it installs the Debian package) or set ESIM_CHROMIUM.");
         }
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -53,7 +54,8 @@ public class BrowserFixture : IAsyncLifetime
     public async Task<IPage> NewPageAsync(string locale)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = locale, BaseURL = BaseUrl });
-        context.SetDefaultTimeout(15_000);
+        // Generous: CI runs the browser tests while the integration tests load the same machine.
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 
