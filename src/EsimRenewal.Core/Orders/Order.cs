@@ -9,6 +9,7 @@ public sealed class Order
 {
     public const int IdempotencyKeyMaxLength = 100;
     public const int StripeIdMaxLength = 255;
+    public const int CheckoutUrlMaxLength = 2048;
     public const int EmailMaxLength = 256;
     public const int CultureMaxLength = 10;
     public const int PaymentMethodMaxLength = 40;
@@ -39,6 +40,10 @@ public sealed class Order
     /// <summary>Derived from the purchase request, unique: a repeated request finds this order.</summary>
     public string IdempotencyKey { get; private set; } = "";
     public string? CheckoutSessionId { get; private set; }
+
+    /// <summary>Where the open checkout is paid, and until when: a repeated purchase is sent there without asking the provider.</summary>
+    public string? CheckoutUrl { get; private set; }
+    public DateTimeOffset? CheckoutExpiresAt { get; private set; }
     public string? PaymentIntentId { get; private set; }
 
     /// <summary>How it was paid: the provider's payment method type (<c>card</c>, <c>alipay</c>, <c>konbini</c>…) or <c>voucher</c>.</summary>
@@ -116,14 +121,23 @@ public sealed class Order
         CreatedAt = now,
     };
 
-    public void AttachCheckoutSession(string sessionId)
+    public void AttachCheckoutSession(string sessionId, string? url = null, DateTimeOffset? expiresAt = null)
     {
         if (CheckoutSessionId is not null && CheckoutSessionId != sessionId)
         {
             throw new InvalidOperationException("The order already has another checkout session.");
         }
         CheckoutSessionId = sessionId;
+        CheckoutUrl = url ?? CheckoutUrl;
+        CheckoutExpiresAt = expiresAt ?? CheckoutExpiresAt;
     }
+
+    /// <summary>The checkout of this unpaid order can still be paid at <see cref="CheckoutUrl"/> for a while after <paramref name="now"/>.</summary>
+    public bool HasOpenCheckout(DateTimeOffset now) =>
+        State == OrderState.PendingPayment && CheckoutUrl is not null && CheckoutExpiresAt > now + OpenCheckoutMargin;
+
+    /// <summary>A checkout about to expire is not handed out again: the customer needs time to pay.</summary>
+    public static readonly TimeSpan OpenCheckoutMargin = TimeSpan.FromMinutes(10);
 
     /// <summary>Konbini: the customer has a payment slip and pays at the store later.</summary>
     public void AwaitAsyncPayment(string? paymentIntentId, DateTimeOffset? deadline)

@@ -21,6 +21,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         order.HasIndex(o => o.IdempotencyKey).IsUnique();
         order.Property(o => o.CheckoutSessionId).HasMaxLength(Order.StripeIdMaxLength);
         order.HasIndex(o => o.CheckoutSessionId).IsUnique();
+        order.Property(o => o.CheckoutUrl).HasMaxLength(Order.CheckoutUrlMaxLength);
         order.Property(o => o.PaymentIntentId).HasMaxLength(Order.StripeIdMaxLength);
         order.Property(o => o.PaymentMethod).HasMaxLength(Order.PaymentMethodMaxLength);
         order.Property(o => o.RefundReason).HasMaxLength(Order.RefundReasonMaxLength);

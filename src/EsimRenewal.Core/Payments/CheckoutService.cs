@@ -5,6 +5,8 @@ using EsimRenewal.Core.Plans;
 using EsimRenewal.Core.Sims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace EsimRenewal.Core.Payments;
@@ -32,6 +34,22 @@ public enum CheckoutStartStatus
 
     /// <summary>The payment provider could not be reached or refused: nothing was charged; try again.</summary>
     ProviderUnavailable,
+
+    /// <summary>
+    /// The buyer already has <see cref="PaymentOptions.MaxOpenCheckouts"/> unpaid checkouts open: finish or
+    /// cancel one first (<see cref="CheckoutStart.OrderId"/> is the oldest).
+    /// </summary>
+    TooManyOpen,
+}
+
+public enum CancelOutcome
+{
+    Cancelled,
+
+    /// <summary>Paid, closed or awaiting a konbini payment meanwhile: there is nothing to cancel.</summary>
+    NotCancellable,
+    NotFound,
+    ProviderUnavailable,
 }
 
 public sealed record CheckoutStart(CheckoutStartStatus Status, Guid? OrderId = null, string? Url = null);
@@ -44,9 +62,16 @@ public sealed record RenewalChoice(Guid SimId, string Iccid, SimKind Kind, DateT
 /// <summary>
 /// Starts paid purchases: writes the order first, then creates the provider's checkout session with
 /// an idempotency key derived from the order, so one request never makes two orders or two sessions.
+/// Open checkouts are bounded per buyer (an account, or a SIM without one), under a lock per buyer: the
+/// same purchase again (another tab, a lost request id, a bot) gets the open checkout it already has,
+/// and beyond <see cref="PaymentOptions.MaxOpenCheckouts"/> the buyer is asked to finish or cancel one,
+/// so a flood of requests reaches the provider a bounded number of times.
 /// </summary>
-public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, TimeProvider clock, ILogger<CheckoutService> logger)
+public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, IOptions<PaymentOptions> payments, TimeProvider clock, ILogger<CheckoutService> logger)
 {
+    /// <summary>Stripe's longest checkout: an unpaid order older than this has no open checkout left.</summary>
+    private static readonly TimeSpan MaxCheckoutLifetime = TimeSpan.FromHours(24);
+
     /// <summary>The renewal page: the owner's SIM and the plans that fit it, each with its preview.</summary>
     public async Task<RenewalChoice?> GetRenewalChoiceAsync(string userId, Guid simId, CancellationToken ct = default) =>
         await db.Sims.AsNoTracking().SingleOrDefaultAsync(s => s.Id == simId && s.OwnerId == userId, ct) is { } sim
@@ -90,7 +115,8 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, T
         }
         var email = await EmailOfAsync(userId, ct);
         var key = $"renewal:{userId}:{request.RequestId:N}";
-        return await StartAsync(key, () => Order.ForRenewal(sim, plan, userId, email, request.Culture, key, clock.GetUtcNow()), request, ct);
+        return await StartAsync(Buyer.Account(userId), key, OrderKind.Renewal, sim.Id, plan.Id,
+            () => Order.ForRenewal(sim, plan, userId, email, request.Culture, key, clock.GetUtcNow()), request, ct);
     }
 
     /// <summary>
@@ -111,7 +137,8 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, T
         }
         var email = sim.Kind == SimKind.Esim ? sim.PurchaseEmail ?? "" : "";
         var key = $"quick-renewal:{sim.Id:N}:{request.RequestId:N}";
-        return await StartAsync(key, () => Order.ForRenewal(sim, plan, null, email, request.Culture, key, clock.GetUtcNow()), request, ct);
+        return await StartAsync(Buyer.Holder(sim.Id), key, OrderKind.Renewal, sim.Id, plan.Id,
+            () => Order.ForRenewal(sim, plan, null, email, request.Culture, key, clock.GetUtcNow()), request, ct);
     }
 
     public async Task<CheckoutStart> StartNewEsimAsync(PurchaseRequest request, Guid planVersionId, CancellationToken ct = default)
@@ -124,58 +151,142 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, T
         var userId = request.SignedInUserId;
         var email = await EmailOfAsync(userId, ct);
         var key = $"new-esim:{userId}:{request.RequestId:N}";
-        return await StartAsync(key, () => Order.ForNewEsim(plan, userId, email, request.Culture, key, clock.GetUtcNow()), request, ct);
+        return await StartAsync(Buyer.Account(userId), key, OrderKind.NewEsim, null, plan.Id,
+            () => Order.ForNewEsim(plan, userId, email, request.Culture, key, clock.GetUtcNow()), request, ct);
     }
 
     /// <summary>Continues paying an unpaid order of the user's (its checkout was left, or is still open).</summary>
-    public async Task<CheckoutStart> ResumeAsync(PurchaseRequest request, Guid orderId, CancellationToken ct = default)
-    {
-        var userId = request.SignedInUserId;
-        var order = await db.Orders.Include(o => o.PlanVersion).ThenInclude(v => v.Plan)
-            .SingleOrDefaultAsync(o => o.Id == orderId && o.UserId == userId, ct);
-        return order is null
-            ? new CheckoutStart(CheckoutStartStatus.NotFound)
-            : await CheckoutAsync(order, request, ct);
-    }
+    public Task<CheckoutStart> ResumeAsync(PurchaseRequest request, Guid orderId, CancellationToken ct = default) =>
+        ResumeAsync(request.SignedInUserId, orderId, request, ct);
 
     /// <summary>Continues paying an order placed without an account, reached through its signed link (which the caller checked).</summary>
-    public async Task<CheckoutStart> ResumeByLinkAsync(PurchaseRequest request, Guid orderId, CancellationToken ct = default)
+    public Task<CheckoutStart> ResumeByLinkAsync(PurchaseRequest request, Guid orderId, CancellationToken ct = default) =>
+        ResumeAsync(null, orderId, request, ct);
+
+    private async Task<CheckoutStart> ResumeAsync(string? userId, Guid orderId, PurchaseRequest request, CancellationToken ct)
     {
-        var order = await db.Orders.Include(o => o.PlanVersion).ThenInclude(v => v.Plan)
-            .SingleOrDefaultAsync(o => o.Id == orderId && o.UserId == null, ct);
-        return order is null
-            ? new CheckoutStart(CheckoutStartStatus.NotFound)
-            : await CheckoutAsync(order, request, ct);
+        if (await BuyerOfAsync(userId, orderId, ct) is not { } buyer)
+        {
+            return new CheckoutStart(CheckoutStartStatus.NotFound);
+        }
+        await using var transaction = await LockAsync(buyer, ct);
+        var order = await OrderWithPlan().SingleAsync(o => o.Id == orderId, ct);
+        var start = await CheckoutAsync(order, request, ct);
+        await transaction.CommitAsync(ct);
+        return start;
     }
 
-    private async Task<CheckoutStart> StartAsync(string key, Func<Order> newOrder, PurchaseRequest request, CancellationToken ct)
+    /// <summary>
+    /// The buyer gives up an unpaid order (signed in: <paramref name="userId"/>; without an account, through
+    /// its signed link: null). The checkout is closed at the provider first, so it cannot be paid afterwards.
+    /// </summary>
+    public async Task<CancelOutcome> CancelAsync(string? userId, Guid orderId, CancellationToken ct = default)
     {
-        var order = newOrder();
-        db.Orders.Add(order);
-        try
+        if (await BuyerOfAsync(userId, orderId, ct) is not { } buyer)
         {
-            await db.SaveChangesAsync(ct);
+            return CancelOutcome.NotFound;
+        }
+        await using var transaction = await LockAsync(buyer, ct);
+        var order = await db.Orders.SingleAsync(o => o.Id == orderId, ct);
+        if (order.State != OrderState.PendingPayment)
+        {
+            return CancelOutcome.NotCancellable;
+        }
+        if (order.CheckoutSessionId is { } sessionId)
+        {
+            try
+            {
+                if ((await gateway.ExpireCheckoutSessionAsync(sessionId, ct)).Status == CheckoutStatus.Complete)
+                {
+                    return CancelOutcome.NotCancellable; // paid (or a konbini slip issued) just now; the order page catches up
+                }
+            }
+            catch (PaymentProviderException ex)
+            {
+                logger.LogWarning("Cancelling order {OrderId}: the payment provider could not close its checkout: {Code}", order.Id, ex.Code);
+                return CancelOutcome.ProviderUnavailable;
+            }
+        }
+        order.Cancel(clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        logger.LogInformation("Order {OrderId} cancelled by its buyer", order.Id);
+        return CancelOutcome.Cancelled;
+    }
+
+    /// <summary>Whose checkouts an order counts against, if it is this buyer's (an account's own, or one without an account).</summary>
+    private async Task<Buyer?> BuyerOfAsync(string? userId, Guid orderId, CancellationToken ct)
+    {
+        var order = await db.Orders.AsNoTracking()
+            .Where(o => o.Id == orderId && o.UserId == userId && o.Kind != OrderKind.Voucher)
+            .Select(o => new { o.UserId, o.SimId })
+            .SingleOrDefaultAsync(ct);
+        return order switch
+        {
+            null => null,
+            { UserId: { } owner } => Buyer.Account(owner),
+            { SimId: { } simId } => Buyer.Holder(simId),
+            _ => null,
+        };
+    }
+
+    private async Task<CheckoutStart> StartAsync(Buyer buyer, string key, OrderKind kind, Guid? simId, Guid planVersionId, Func<Order> newOrder, PurchaseRequest request, CancellationToken ct)
+    {
+        await using var transaction = await LockAsync(buyer, ct);
+        var now = clock.GetUtcNow();
+        var open = await OrderWithPlan().Where(buyer.Orders).Where(o => o.State == OrderState.PendingPayment && o.CreatedAt > now - MaxCheckoutLifetime)
+            .OrderBy(o => o.CreatedAt).ToListAsync(ct);
+        // The same request again (double click, retry), or the same purchase from another tab or with a lost request id.
+        var order = await OrderWithPlan().SingleOrDefaultAsync(o => o.IdempotencyKey == key, ct)
+            ?? open.FirstOrDefault(o => o.Kind == kind && o.SimId == simId && o.PlanVersionId == planVersionId && (o.CheckoutSessionId is null || o.HasOpenCheckout(now)));
+        if (order is null)
+        {
+            var waiting = open.Where(o => o.CheckoutSessionId is null || o.CheckoutExpiresAt > now).ToList();
+            if (waiting.Count >= payments.Value.MaxOpenCheckouts)
+            {
+                logger.LogWarning("Checkout refused: {Count} unpaid checkouts already open for this buyer", waiting.Count);
+                return new CheckoutStart(CheckoutStartStatus.TooManyOpen, waiting[0].Id);
+            }
+            order = newOrder();
+            db.Orders.Add(order);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
+            {
+                // The plan version was a scheduled change that an admin cancelled at the moment it took effect.
+                return new CheckoutStart(CheckoutStartStatus.PlanNotAvailable);
+            }
             logger.LogInformation("Order {OrderId} created ({OrderKind}, {Amount} yen)", order.Id, order.Kind, order.Amount.Amount);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            // The same request again (double click, retry): continue with the order it made.
-            db.ChangeTracker.Clear();
-            order = await db.Orders.Include(o => o.PlanVersion).ThenInclude(v => v.Plan).SingleAsync(o => o.IdempotencyKey == key, ct);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
-        {
-            // The plan version was a scheduled change that an admin cancelled at the moment it took effect.
-            return new CheckoutStart(CheckoutStartStatus.PlanNotAvailable);
-        }
-        return await CheckoutAsync(order, request, ct);
+        var start = await CheckoutAsync(order, request, ct);
+        await transaction.CommitAsync(ct);
+        return start;
     }
+
+    /// <summary>
+    /// Serialises one buyer's checkouts (held until the caller's transaction ends, across the provider's
+    /// answer), so concurrent requests see each other's orders and sessions.
+    /// </summary>
+    private async Task<IDbContextTransaction> LockAsync(Buyer buyer, CancellationToken ct)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({buyer.LockName}, 0))", ct);
+        return transaction;
+    }
+
+    private IQueryable<Order> OrderWithPlan() => db.Orders.Include(o => o.PlanVersion).ThenInclude(v => v.Plan);
 
     private async Task<CheckoutStart> CheckoutAsync(Order order, PurchaseRequest request, CancellationToken ct)
     {
         if (!order.IsAwaitingPayment)
         {
             return new CheckoutStart(CheckoutStartStatus.ShowOrder, order.Id);
+        }
+        if (order.HasOpenCheckout(clock.GetUtcNow()))
+        {
+            return new CheckoutStart(CheckoutStartStatus.Pay, order.Id, order.CheckoutUrl);
         }
         try
         {
@@ -198,6 +309,13 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, T
                 ? new CheckoutStart(CheckoutStartStatus.Pay, order.Id, session.Url)
                 : new CheckoutStart(CheckoutStartStatus.ShowOrder, order.Id);
         }
+        // The row stays locked until the session is attached, so reconciliation cannot cancel the order as abandoned meanwhile.
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM orders WHERE id = {order.Id} FOR UPDATE", ct);
+        await db.Entry(order).ReloadAsync(ct);
+        if (order.State != OrderState.PendingPayment || order.CheckoutSessionId is not null)
+        {
+            return new CheckoutStart(CheckoutStartStatus.ShowOrder, order.Id);
+        }
         var (success, cancel) = request.ReturnUrls(order.Id);
         var plan = order.PlanVersion.Plan;
         var culture = System.Globalization.CultureInfo.GetCultureInfo(order.Culture);
@@ -212,16 +330,8 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, T
             request.StripeLocale,
             success,
             cancel), ct);
-        order.AttachCheckoutSession(created.Id);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // A twin request attached the same session (same idempotency key) first.
-            db.ChangeTracker.Clear();
-        }
+        order.AttachCheckoutSession(created.Id, created.Url, created.ExpiresAt);
+        await db.SaveChangesAsync(ct);
         return new CheckoutStart(CheckoutStartStatus.Pay, order.Id, created.Url);
     }
 
@@ -233,4 +343,12 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, T
 
     private async Task<string> EmailOfAsync(string userId, CancellationToken ct) =>
         await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync(ct) ?? "";
+}
+
+/// <summary>Whose open checkouts are counted together: an account's, or, for quick renewal without one, a SIM's.</summary>
+internal sealed record Buyer(string LockName, System.Linq.Expressions.Expression<Func<Order, bool>> Orders)
+{
+    public static Buyer Account(string userId) => new($"checkout:account:{userId}", o => o.UserId == userId);
+
+    public static Buyer Holder(Guid simId) => new($"checkout:sim:{simId:N}", o => o.SimId == simId && o.UserId == null);
 }

@@ -64,6 +64,12 @@ public interface IPaymentGateway
     Task<CheckoutSession> GetCheckoutSessionAsync(string sessionId, CancellationToken ct = default);
 
     /// <summary>
+    /// Closes an open checkout so it can no longer be paid, and returns the session as it is then: a
+    /// session that was no longer open (paid or expired meanwhile) is returned unchanged instead of failing.
+    /// </summary>
+    Task<CheckoutSession> ExpireCheckoutSessionAsync(string sessionId, CancellationToken ct = default);
+
+    /// <summary>
     /// Refunds the payment in full; returns the refund's id. A payment already refunded in full answers
     /// with null instead of failing. Other refusals throw <see cref="PaymentProviderException"/>.
     /// </summary>

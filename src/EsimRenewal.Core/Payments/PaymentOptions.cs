@@ -13,4 +13,10 @@ public sealed class PaymentOptions
 
     /// <summary>How long an unpaid order waits before reconciliation asks the provider about it.</summary>
     public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How many unpaid checkouts an account (or, without an account, a SIM) may have open at once;
+    /// beyond that the buyer is asked to finish or cancel one first.
+    /// </summary>
+    public int MaxOpenCheckouts { get; set; } = 3;
 }

@@ -27,9 +27,13 @@ public static class PurchaseRequests
         return (orderUrl + "&session_id={CHECKOUT_SESSION_ID}", orderUrl + "&cancelled=true");
     });
 
+    /// <remarks>
+    /// The request id comes from a hidden field; a missing or forged one makes a new purchase, and the
+    /// bound on open checkouts still stops a flood of them.
+    /// </remarks>
     private static PurchaseRequest New(PageModel page, string? userId, Guid requestId, Func<Guid, (string Success, string Cancel)> returnUrls) => new(
         userId,
-        requestId,
+        requestId == Guid.Empty ? Guid.NewGuid() : requestId,
         Cultures.Normalize(CultureInfo.CurrentUICulture.Name),
         Cultures.StripeLocale(CultureInfo.CurrentUICulture),
         returnUrls);

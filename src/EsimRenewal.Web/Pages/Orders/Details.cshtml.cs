@@ -59,19 +59,13 @@ public sealed class DetailsModel(OrderService orders, CheckoutService checkout, 
     /// <summary>Continue paying an unpaid order (after cancelling on the checkout page).</summary>
     public async Task<IActionResult> OnPostPayAsync(Guid id, CancellationToken ct)
     {
-        CheckoutStart start;
-        if (SignedIn)
-        {
-            start = await checkout.ResumeAsync(PurchaseRequests.For(this, Guid.Empty), id, ct);
-        }
-        else if (links.Grants(Access, id))
-        {
-            start = await checkout.ResumeByLinkAsync(PurchaseRequests.ForGuest(this, Guid.Empty, links), id, ct);
-        }
-        else
+        if (ByLink(id) is not { } byLink)
         {
             return Challenge();
         }
+        var start = byLink
+            ? await checkout.ResumeByLinkAsync(PurchaseRequests.ForGuest(this, Guid.Empty, links), id, ct)
+            : await checkout.ResumeAsync(PurchaseRequests.For(this, Guid.Empty), id, ct);
         if (start.Status == CheckoutStartStatus.ProviderUnavailable)
         {
             TempData["StatusMessage"] = t["Payment.Unavailable"].Value;
@@ -80,7 +74,28 @@ public sealed class DetailsModel(OrderService orders, CheckoutService checkout, 
         {
             CheckoutStartStatus.Pay => Redirect(start.Url!),
             CheckoutStartStatus.NotFound => NotFound(),
-            _ => SignedIn ? RedirectToPage(new { id }) : LocalRedirect(links.PathTo(id)),
+            _ => BackTo(id, byLink),
         };
     }
+
+    /// <summary>Give up an unpaid order: its checkout is closed, so it can no longer be paid and no longer counts as open.</summary>
+    public async Task<IActionResult> OnPostCancelAsync(Guid id, CancellationToken ct)
+    {
+        if (ByLink(id) is not { } byLink)
+        {
+            return Challenge();
+        }
+        var outcome = await checkout.CancelAsync(byLink ? null : User.Id(), id, ct);
+        if (outcome == CancelOutcome.NotFound)
+        {
+            return NotFound();
+        }
+        TempData["StatusMessage"] = t["Order.Cancel." + outcome].Value;
+        return BackTo(id, byLink);
+    }
+
+    /// <summary>Who acts on the order: whoever holds its signed link (an order placed without an account), else the signed-in owner.</summary>
+    private bool? ByLink(Guid id) => links.Grants(Access, id) ? true : SignedIn ? false : null;
+
+    private IActionResult BackTo(Guid id, bool byLink) => byLink ? LocalRedirect(links.PathTo(id)) : RedirectToPage(new { id });
 }

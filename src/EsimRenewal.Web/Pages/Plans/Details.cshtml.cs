@@ -48,12 +48,13 @@ public sealed class DetailsModel(CatalogService catalog, CheckoutService checkou
         {
             return ChangedMeanwhile(code);
         }
-        var start = await checkout.StartNewEsimAsync(PurchaseRequests.For(this, RequestId == Guid.Empty ? Guid.NewGuid() : RequestId), plan.PlanVersionId, ct);
+        var start = await checkout.StartNewEsimAsync(PurchaseRequests.For(this, RequestId), plan.PlanVersionId, ct);
         return start.Status switch
         {
             CheckoutStartStatus.Pay => Redirect(start.Url!),
             CheckoutStartStatus.ShowOrder => RedirectToPage("/Orders/Details", new { id = start.OrderId }),
             CheckoutStartStatus.ProviderUnavailable => ProviderUnavailable(start.OrderId!.Value),
+            CheckoutStartStatus.TooManyOpen => TooManyOpen(),
             _ => RedirectToPage(new { code }),
         };
     }
@@ -63,6 +64,13 @@ public sealed class DetailsModel(CatalogService catalog, CheckoutService checkou
     {
         TempData["StatusMessage"] = t["Payment.Unavailable"].Value;
         return RedirectToPage("/Orders/Details", new { id = orderId });
+    }
+
+    /// <summary>Unpaid checkouts are already open: the orders page lists them, to pay or cancel one.</summary>
+    private RedirectToPageResult TooManyOpen()
+    {
+        TempData["StatusMessage"] = t["Checkout.TooManyOpen"].Value;
+        return RedirectToPage("/Orders/Index");
     }
 
     /// <summary>The terms shown are no longer on sale (a price change took effect): show the page again, with the new terms.</summary>

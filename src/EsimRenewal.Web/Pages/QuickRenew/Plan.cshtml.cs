@@ -41,7 +41,7 @@ public sealed class PlanModel(CheckoutService checkout, QuickRenewalTickets tick
         {
             return StartOver();
         }
-        if (Input.PlanVersionId is { } planVersionId && Input.RequestId != Guid.Empty)
+        if (Input.PlanVersionId is { } planVersionId)
         {
             var start = await checkout.StartVerifiedRenewalAsync(PurchaseRequests.ForGuest(this, Input.RequestId, links), simId, planVersionId, ct);
             switch (start.Status)
@@ -52,6 +52,9 @@ public sealed class PlanModel(CheckoutService checkout, QuickRenewalTickets tick
                     return LocalRedirect(links.PathTo(start.OrderId!.Value));
                 case CheckoutStartStatus.ProviderUnavailable:
                     TempData["StatusMessage"] = t["Payment.Unavailable"].Value;
+                    return LocalRedirect(links.PathTo(start.OrderId!.Value));
+                case CheckoutStartStatus.TooManyOpen:
+                    TempData["StatusMessage"] = t["Checkout.TooManyOpenForSim"].Value;
                     return LocalRedirect(links.PathTo(start.OrderId!.Value));
                 case CheckoutStartStatus.NotFound:
                     return StartOver();

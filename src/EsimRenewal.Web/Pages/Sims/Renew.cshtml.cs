@@ -29,7 +29,6 @@ public sealed class RenewModel(CheckoutService checkout, IValidator<RenewModel.I
         public Validator(IStringLocalizer<SharedResource> t)
         {
             RuleFor(x => x.PlanVersionId).NotEmpty().WithMessage(t["Renew.ChoosePlan"]);
-            RuleFor(x => x.RequestId).NotEmpty().WithMessage(t["Renew.ChoosePlan"]);
         }
     }
 
@@ -54,6 +53,9 @@ public sealed class RenewModel(CheckoutService checkout, IValidator<RenewModel.I
                 case CheckoutStartStatus.ProviderUnavailable:
                     TempData["StatusMessage"] = t["Payment.Unavailable"].Value;
                     return RedirectToPage("/Orders/Details", new { id = start.OrderId });
+                case CheckoutStartStatus.TooManyOpen:
+                    TempData["StatusMessage"] = t["Checkout.TooManyOpen"].Value;
+                    return RedirectToPage("/Orders/Index");
                 case CheckoutStartStatus.NotFound:
                     return NotFound();
                 default:

@@ -1,0 +1,150 @@
+using System.Net;
+using EsimRenewal.Core.Orders;
+using EsimRenewal.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Stripe.Checkout;
+
+namespace EsimRenewal.IntegrationTests.Payments;
+
+/// <summary>
+/// Open checkouts are bounded per account: the same purchase again (another tab, a lost or forged
+/// request id) gets the checkout it already has, and beyond the limit (3 by default) the buyer is asked to
+/// finish or cancel one, so a flood of POSTs reaches Stripe a bounded number of times (counted at the emulator).
+/// </summary>
+public sealed class OpenCheckoutTests(PaymentFixture payments) : IClassFixture<PaymentFixture>, IAsyncLifetime
+{
+    private const int MaxOpenCheckouts = 3;
+
+    public async Task InitializeAsync()
+    {
+        await payments.ResetAsync();
+        await payments.SeedPlansAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private async Task<int> SessionsCreatedAsync() =>
+        (await payments.Emulator.RequestsAsync("/v1/checkout/sessions")).Count(r => r.GetProperty("method").GetString() == "POST");
+
+    private static async Task<string> TokenAsync(HttpClient client, string page) =>
+        (await client.GetDocumentAsync(page)).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string url, string token, params (string Name, string Value)[] fields) =>
+        client.PostAsync(url, new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Name, f.Value)).Append(KeyValuePair.Create("__RequestVerificationToken", token))));
+
+    [Fact]
+    public async Task Two_hundred_concurrent_buy_and_renew_posts_from_one_account_make_at_most_the_configured_number_of_orders_and_sessions()
+    {
+        var (client, userId) = await payments.SignUpAsync("flood@example.com");
+        var first = await payments.AddPhysicalSimAsync(userId, "898110000000000042", null);
+        var second = await payments.AddPhysicalSimAsync(userId, "898110000000000059", null);
+        var token = await TokenAsync(client, "/plans/week-esim");
+        var month = (await payments.PlanVersionIdAsync("month")).ToString();
+        // Four different purchases (more than the limit), each sent with random, missing and malformed request ids.
+        var purchases = new Func<string, Task<HttpResponseMessage>>[]
+        {
+            id => PostAsync(client, "/plans/week-esim?handler=Buy", token, ("RequestId", id)),
+            id => PostAsync(client, "/plans/month?handler=Buy", token, ("RequestId", id)),
+            id => PostAsync(client, $"/sims/{first.Id}/renew", token, ("Input.RequestId", id), ("Input.PlanVersionId", month)),
+            id => PostAsync(client, $"/sims/{second.Id}/renew", token, ("Input.RequestId", id), ("Input.PlanVersionId", month)),
+        };
+        var requestIds = new[] { "", "not-a-guid" };
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
+            purchases[i % purchases.Length](i % 5 < requestIds.Length ? requestIds[i % 5] : Guid.NewGuid().ToString())));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+        await using var db = payments.Database.NewContext();
+        var orders = await db.Orders.AsNoTracking().ToListAsync();
+        Assert.Equal(MaxOpenCheckouts, orders.Count);
+        Assert.All(orders, o => Assert.NotNull(o.CheckoutSessionId));
+        Assert.Equal(MaxOpenCheckouts, (await payments.Emulator.Sessions.ListAsync(new SessionListOptions { Limit = 100 })).Data.Count);
+        Assert.Equal(MaxOpenCheckouts, await SessionsCreatedAsync());
+        var checkouts = responses.Select(r => r.Headers.Location!.ToString()).Where(l => l.StartsWith(payments.Emulator.BaseUrl, StringComparison.Ordinal)).ToList();
+        Assert.Equal(orders.Select(o => o.CheckoutUrl).Order(), checkouts.Distinct().Order());
+        Assert.Contains(responses, r => r.Headers.Location!.OriginalString == "/orders");
+    }
+
+    [Fact]
+    public async Task The_same_purchase_from_a_second_tab_continues_the_open_checkout_without_asking_stripe_again()
+    {
+        var (client, _) = await payments.SignUpAsync("tabs@example.com");
+        var firstTab = await client.GetDocumentAsync("/plans/week-esim");
+        var secondTab = await client.GetDocumentAsync("/plans/week-esim");
+
+        var first = await client.SubmitAsync(firstTab, "[data-testid=buy-form]", new Dictionary<string, string>());
+        var second = await client.SubmitAsync(secondTab, "[data-testid=buy-form]", new Dictionary<string, string>());
+
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+        Assert.StartsWith(payments.Emulator.BaseUrl + "/checkout/", first.Headers.Location!.ToString());
+        await using var db = payments.Database.NewContext();
+        Assert.Equal(1, await db.Orders.CountAsync());
+        Assert.Single(await payments.Emulator.RequestsAsync("/v1/checkout/sessions"));
+        Assert.Empty(await payments.Emulator.RequestsAsync($"/v1/checkout/sessions/{(await db.Orders.SingleAsync()).CheckoutSessionId}"));
+    }
+
+    [Fact]
+    public async Task Beyond_the_limit_the_buyer_is_sent_to_their_orders_and_cancelling_one_closes_its_checkout_and_frees_a_place()
+    {
+        var (client, userId) = await payments.SignUpAsync("busy@example.com");
+        var sims = new[]
+        {
+            await payments.AddPhysicalSimAsync(userId, "898110000000000042", null),
+            await payments.AddPhysicalSimAsync(userId, "898110000000000059", null),
+        };
+        Assert.True((await client.SubmitAsync(await client.GetDocumentAsync("/plans/week-esim"), "[data-testid=buy-form]", new Dictionary<string, string>())).IsRedirect());
+        foreach (var sim in sims)
+        {
+            var renew = await client.GetDocumentAsync($"/sims/{sim.Id}/renew");
+            Assert.True((await client.SubmitAsync(renew, "[data-testid=renew-form]", new Dictionary<string, string> { ["Input.PlanVersionId"] = (await payments.PlanVersionIdAsync("month")).ToString() })).IsRedirect());
+        }
+
+        var refused = await client.SubmitAsync(await client.GetDocumentAsync("/plans/month"), "[data-testid=buy-form]", new Dictionary<string, string>());
+
+        Assert.Equal("/orders", refused.Headers.Location!.OriginalString);
+        var list = await client.GetDocumentAsync("/orders");
+        Assert.Contains("You already have several orders waiting for payment. Pay for one of them or cancel one, then try again.", list.Body!.TextContent);
+        Assert.Equal(MaxOpenCheckouts, list.QuerySelectorAll("[data-testid=order-state]").Count(s => s.TextContent.Trim() == "Awaiting payment"));
+        Assert.Equal(MaxOpenCheckouts, await SessionsCreatedAsync());
+
+        await using var db = payments.Database.NewContext();
+        var oldest = await db.Orders.AsNoTracking().OrderBy(o => o.CreatedAt).FirstAsync();
+        var orderPage = await client.GetDocumentAsync($"/orders/{oldest.Id}");
+        var cancelled = await client.SubmitAsync(orderPage, "[data-testid=cancel-form]", new Dictionary<string, string>());
+
+        Assert.Equal($"/orders/{oldest.Id}", cancelled.Headers.Location!.OriginalString);
+        Assert.Contains("The order was cancelled. Nothing was charged.", (await client.GetDocumentAsync($"/orders/{oldest.Id}")).Body!.TextContent);
+        Assert.Equal(OrderState.Cancelled, (await db.Orders.AsNoTracking().SingleAsync(o => o.Id == oldest.Id)).State);
+        Assert.Equal("expired", (await payments.Emulator.Sessions.GetAsync(oldest.CheckoutSessionId)).Status);
+        var now = await client.SubmitAsync(await client.GetDocumentAsync("/plans/month"), "[data-testid=buy-form]", new Dictionary<string, string>());
+        Assert.StartsWith(payments.Emulator.BaseUrl + "/checkout/", now.Headers.Location!.ToString());
+    }
+
+    [Fact]
+    public async Task A_paid_order_cannot_be_cancelled()
+    {
+        var (_, orderId, sessionId) = await payments.PendingRenewalAsync();
+        var client = await SignedInAsMeiAsync();
+        var orderPage = await client.GetDocumentAsync($"/orders/{orderId}");
+        await payments.Emulator.PaySuccessfullyAsync(sessionId);
+
+        var response = await client.SubmitAsync(orderPage, "[data-testid=cancel-form]", new Dictionary<string, string>());
+
+        Assert.True(response.IsRedirect());
+        await using var db = payments.Database.NewContext();
+        Assert.NotEqual(OrderState.Cancelled, (await db.Orders.AsNoTracking().SingleAsync()).State);
+        Assert.Equal("complete", (await payments.Emulator.Sessions.GetAsync(sessionId)).Status);
+    }
+
+    private async Task<HttpClient> SignedInAsMeiAsync()
+    {
+        var client = payments.NewClient();
+        var response = await client.SubmitAsync(await client.GetDocumentAsync("/account/login"), "[data-testid=login-form]", new Dictionary<string, string>
+        {
+            ["Input.Identifier"] = "mei@example.com",
+            ["Input.Password"] = "correct horse battery",
+        });
+        Assert.True(response.IsRedirect());
+        return client;
+    }
+}
