@@ -112,6 +112,7 @@ public static class HostingExtensions
         })
         .AddViewLocalization()
         .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
+        builder.Services.AddLocalizedBindingMessages();
 
         builder.Services.AddAntiforgery(o =>
         {
@@ -158,6 +159,7 @@ public static class HostingExtensions
         builder.Services.AddOptions<EsimOptions>().Bind(builder.Configuration.GetSection(EsimOptions.Section));
         builder.Services.AddOptions<PaymentOptions>().Bind(builder.Configuration.GetSection(PaymentOptions.Section))
             .Validate(o => o.KonbiniExpiresAfterDays is >= 1 and <= 60, "Payments:KonbiniExpiresAfterDays must be 1 to 60.")
+            .Validate(o => o.MaxOpenCheckouts is >= 1 and <= 100, "Payments:MaxOpenCheckouts must be 1 to 100.")
             .ValidateOnStart();
 
         var workers = builder.Configuration.GetSection(WorkerOptions.Section);

@@ -1,3 +1,4 @@
+using FluentValidation;
 using FluentValidation.Results;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
@@ -13,4 +14,11 @@ public static class ValidationExtensions
             modelState.AddModelError($"{prefix}.{error.PropertyName}", error.ErrorMessage);
         }
     }
+
+    /// <summary>
+    /// Free text without control characters (a NUL byte cannot even be stored or searched in PostgreSQL);
+    /// for fields that are otherwise unrestricted, such as search boxes.
+    /// </summary>
+    public static IRuleBuilderOptions<T, string?> PlainText<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(text => text is null || !text.Any(char.IsControl));
 }

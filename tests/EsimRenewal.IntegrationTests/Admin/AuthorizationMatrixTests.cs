@@ -1,12 +1,7 @@
 using System.Net;
-using System.Reflection;
-using System.Text.RegularExpressions;
 using EsimRenewal.Core.Identity;
 using EsimRenewal.IntegrationTests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Infrastructure;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EsimRenewal.IntegrationTests.Admin;
 
@@ -15,7 +10,7 @@ namespace EsimRenewal.IntegrationTests.Admin;
 /// over the Razor Pages so a new page cannot be forgotten: anonymous visitors are sent to sign in,
 /// travellers are denied, staff reach /staff only, admins reach everything; denied POSTs change nothing.
 /// </summary>
-public sealed partial class AuthorizationMatrixTests(PortalFixture portal) : IClassFixture<PortalFixture>, IAsyncLifetime
+public sealed class AuthorizationMatrixTests(PortalFixture portal) : IClassFixture<PortalFixture>, IAsyncLifetime
 {
     public sealed record Endpoint(string Method, string Url, string Area)
     {
@@ -33,39 +28,12 @@ public sealed partial class AuthorizationMatrixTests(PortalFixture portal) : ICl
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    [GeneratedRegex(@"\{[^}]+\}")]
-    private static partial Regex RouteParameter();
-
-    [GeneratedRegex("^On(Get|Post)(.*?)(Async)?$")]
-    private static partial Regex HandlerMethod();
-
     /// <summary>The /admin and /staff pages with each of their handlers, read from the running portal and the page models.</summary>
-    private IReadOnlyList<Endpoint> Endpoints()
-    {
-        var pages = portal.Factory.Services.GetRequiredService<IActionDescriptorCollectionProvider>().ActionDescriptors.Items
-            .OfType<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>()
-            .Where(p => p.ViewEnginePath.StartsWith("/Admin/", StringComparison.Ordinal) || p.ViewEnginePath.StartsWith("/Staff/", StringComparison.Ordinal))
-            .Where(p => !Path.GetFileName(p.ViewEnginePath).StartsWith('_'))
+    private IReadOnlyList<Endpoint> Endpoints() =>
+        PageHandlers.All(portal.Factory)
+            .Where(h => h.Page.StartsWith("/Admin/", StringComparison.Ordinal) || h.Page.StartsWith("/Staff/", StringComparison.Ordinal))
+            .Select(h => new Endpoint(h.Method, h.Url(_ => Guid.NewGuid().ToString()), h.Page.Split('/')[1]))
             .ToList();
-        var endpoints = new List<Endpoint>();
-        foreach (var page in pages)
-        {
-            var modelName = "EsimRenewal.Web.Pages" + page.ViewEnginePath.Replace('/', '.') + "Model";
-            var model = typeof(Program).Assembly.GetType(modelName) ?? throw new InvalidOperationException($"No page model {modelName} for {page.ViewEnginePath}.");
-            Assert.True(typeof(PageModel).IsAssignableFrom(model));
-            var url = "/" + RouteParameter().Replace(page.AttributeRouteInfo!.Template!, Guid.NewGuid().ToString());
-            var area = page.ViewEnginePath.Split('/')[1];
-            foreach (var method in model.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
-            {
-                if (HandlerMethod().Match(method.Name) is { Success: true } m)
-                {
-                    var handler = m.Groups[2].Value;
-                    endpoints.Add(new Endpoint(m.Groups[1].Value.ToUpperInvariant(), handler.Length == 0 ? url : $"{url}?handler={handler}", area));
-                }
-            }
-        }
-        return endpoints;
-    }
 
     /// <summary>Row counts of every table an admin or staff action could change, as one text.</summary>
     private async Task<string> CountsAsync()

@@ -21,6 +21,9 @@ public class PortalFactory(TestDatabase database, DateTimeOffset? startTime = nu
     /// <summary>Every log event the portal writes, for tests that prove secrets never reach a log.</summary>
     public CapturingSink Logs { get; } = new();
 
+    /// <summary>The secrets posted to this host; none of them, nor any secret's shape, may be in <see cref="Logs"/>.</summary>
+    public LogSecrets Secrets { get; } = new();
+
     public TestDatabase Database => database;
 
     /// <summary>The voucher hashing secret of every test host (test-only; base64 of 37 bytes, at least 32 are required).</summary>
@@ -91,6 +94,19 @@ public class PortalFactory(TestDatabase database, DateTimeOffset? startTime = nu
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<ILogEventSink>(Logs);
+            services.AddSingleton(Secrets.Recorder());
         });
+    }
+
+    /// <summary>Stops the host, then fails its test class if anything it logged gives a secret away.</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        var leaks = Secrets.FindIn(Logs.Lines);
+        if (leaks.Count > 0)
+        {
+            throw new InvalidOperationException($"{leaks.Count} log lines give a secret away:\n" + string.Join("\n", leaks.Take(10)));
+        }
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EsimRenewal.Core.Auditing;
+using EsimRenewal.Web.Infrastructure;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -52,7 +53,8 @@ public sealed partial class IndexModel(AuditTrail trail, IValidator<IndexModel.I
     {
         public Validator(IStringLocalizer<SharedResource> t)
         {
-            RuleFor(x => x.Actor).MaximumLength(AuditEntry.ActorMaxLength).WithMessage(t["Admin.Audit.ActorInvalid"]);
+            RuleFor(x => x.Actor).MaximumLength(AuditEntry.ActorMaxLength).WithMessage(t["Admin.Audit.ActorInvalid"])
+                .PlainText().WithMessage(t["Form.ControlCharacters"]);
             RuleFor(x => x.Action).Must(a => string.IsNullOrEmpty(a) || (a.Length <= AuditEntry.ActionMaxLength && ActionPattern().IsMatch(a)))
                 .WithMessage(t["Admin.Audit.ActionInvalid"]);
             RuleFor(x => x.From).Must(d => string.IsNullOrEmpty(d) || ParseDate(d) is not null).WithMessage(t["Admin.Audit.DateInvalid"]);

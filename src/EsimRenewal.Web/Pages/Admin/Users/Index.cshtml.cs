@@ -1,6 +1,7 @@
 using System.Globalization;
 using EsimRenewal.Core.Identity;
 using EsimRenewal.Web.Accounts;
+using EsimRenewal.Web.Infrastructure;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
@@ -34,7 +35,8 @@ public sealed class IndexModel(UserAdminService accounts, IValidator<IndexModel.
     {
         public Validator(IStringLocalizer<SharedResource> t)
         {
-            RuleFor(x => x.Q).MaximumLength(SignInIdentifier.EmailMaxLength).WithMessage(t["Admin.Users.QueryTooLong", SignInIdentifier.EmailMaxLength]);
+            RuleFor(x => x.Q).MaximumLength(SignInIdentifier.EmailMaxLength).WithMessage(t["Admin.Users.QueryTooLong", SignInIdentifier.EmailMaxLength])
+                .PlainText().WithMessage(t["Form.ControlCharacters"]);
             RuleFor(x => x.Role).Must(r => string.IsNullOrEmpty(r) || Roles.All.Contains(r)).WithMessage(t["Admin.Users.RoleUnknown"]);
             RuleFor(x => x.Page)
                 .Must(p => string.IsNullOrEmpty(p) || (int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxPage))
