@@ -9,6 +9,8 @@ Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateLogger();
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    // Before anything is built or the database touched: one message naming every unsafe setting.
+    builder.RefuseUnsafeSettings();
 
     builder.Services.AddSerilog((services, logger) => logger
         .ReadFrom.Configuration(builder.Configuration)
@@ -23,7 +25,11 @@ try
     builder.AddEsimPayments();
 
     var app = builder.Build();
+    // Options are validated now (a missing key fails here), not after the database was migrated and seeded.
+    app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
 
+    // First: the scheme and client address as a trusted proxy saw them (HSTS, redirection and cookies depend on it).
+    app.UseForwardedHeaders();
     if (app.Environment.IsDevelopment())
     {
         app.UseDeveloperExceptionPage();
@@ -32,15 +38,17 @@ try
     {
         app.UseExceptionHandler("/error");
         app.UseHsts();
+        app.UseHttpsRedirection();
     }
-    app.UseForwardedHeaders();
     app.UseSecurityHeaders();
+    app.UseCookiePolicy(); // outside Development every cookie is Secure
     app.UseStatusCodePagesWithReExecute("/status/{0}");
     app.UseSerilogRequestLogging();
     app.UseStaticFiles();
     app.UseRequestLocalization();
     app.UseRouting();
     app.UseAuthentication();
+    app.UseNoStoreForSensitivePages();
     app.UseAuthorization();
 
     app.MapRazorPages();

@@ -46,7 +46,13 @@ public static class HostingExtensions
         builder.Services.AddOptions<SeedOptions>().Bind(builder.Configuration.GetSection(SeedOptions.Section))
             .Validate(SeedOptions.IsValid, "Seed:AdminPassword is required (at least 12 characters) when Seed:AdminEmail is set.")
             .ValidateOnStart();
-        builder.Services.AddDataProtection().SetApplicationName("EsimRenewal").PersistKeysToDbContext<EsimDbContext>();
+        // Keys in PostgreSQL (shared by every instance), encrypted at rest with the configured certificate
+        // (required outside Development: UnsafeSettings), so a database dump alone cannot mint cookies.
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("EsimRenewal").PersistKeysToDbContext<EsimDbContext>();
+        if (DataProtectionCertificate.Load(builder.Configuration, out _) is { } certificate)
+        {
+            dataProtection.ProtectKeysWithCertificate(certificate);
+        }
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddScoped<DemoData>();
     }
@@ -118,10 +124,17 @@ public static class HostingExtensions
             o.Cookie.Name = "esim.af";
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
-        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        builder.Services.Configure<ForwardedHeadersOptions>(o => TrustedProxies.Configure(o, builder.Configuration));
+        // Outside Development: every cookie Secure (auth, antiforgery, culture, quick-renewal ticket, TempData),
+        // HSTS for a year, and plain HTTP redirected to the public address's HTTPS port.
+        builder.Services.Configure<CookiePolicyOptions>(o =>
+            o.Secure = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
+        builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        builder.Services.AddHttpsRedirection(o =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            // Trusted proxies come from configuration in a deployment; loopback is trusted by default.
+            o.RedirectStatusCode = StatusCodes.Status308PermanentRedirect;
+            o.HttpsPort = Uri.TryCreate(builder.Configuration[$"{SiteOptions.Section}:{nameof(SiteOptions.PublicBaseUrl)}"], UriKind.Absolute, out var site)
+                && site.Scheme == Uri.UriSchemeHttps ? site.Port : 443;
         });
         builder.Services.AddValidatorsFromAssemblyContaining<SharedResource>(includeInternalTypes: true);
         builder.Services.AddOptions<SiteOptions>().Bind(builder.Configuration.GetSection(SiteOptions.Section))
