@@ -171,6 +171,8 @@ public static class HostingExtensions
         builder.Services.AddOptions<EsimOptions>().Bind(builder.Configuration.GetSection(EsimOptions.Section));
         builder.Services.AddOptions<PaymentOptions>().Bind(builder.Configuration.GetSection(PaymentOptions.Section))
             .Validate(o => o.KonbiniExpiresAfterDays is >= 1 and <= 60, "Payments:KonbiniExpiresAfterDays must be 1 to 60.")
+            .Validate(o => o.KonbiniGracePeriod >= TimeSpan.Zero && o.ReconcileGiveUpAfter > o.KonbiniGracePeriod,
+                "Payments:KonbiniGracePeriod must not be negative, and Payments:ReconcileGiveUpAfter must be longer than it.")
             .ValidateOnStart();
 
         var workers = builder.Configuration.GetSection(WorkerOptions.Section);
