@@ -38,7 +38,8 @@ try
     {
         app.UseExceptionHandler("/error");
         app.UseHsts();
-        app.UseHttpsRedirection();
+        // Plain HTTP is redirected, except the health check a load balancer sends to the instance itself.
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments(HostingExtensions.HealthPath), https => https.UseHttpsRedirection());
     }
     app.UseSecurityHeaders();
     app.UseCookiePolicy(); // outside Development every cookie is Secure
@@ -53,7 +54,7 @@ try
 
     app.MapRazorPages();
     app.MapStripeWebhook();
-    app.MapHealthChecks("/healthz");
+    app.MapHealthChecks(HostingExtensions.HealthPath);
 
     await app.PrepareDatabaseAsync();
     await app.RunAsync();

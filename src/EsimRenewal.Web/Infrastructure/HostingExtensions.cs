@@ -31,6 +31,9 @@ namespace EsimRenewal.Web.Infrastructure;
 /// <summary>The composition of the portal, one method per concern, called from Program.cs.</summary>
 public static class HostingExtensions
 {
+    /// <summary>200 when the database answers; reachable over plain HTTP for load balancers.</summary>
+    public const string HealthPath = "/healthz";
+
     public static void AddEsimData(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString(EsimDatabase.ConnectionStringName);

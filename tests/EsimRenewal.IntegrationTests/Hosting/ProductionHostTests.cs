@@ -98,6 +98,14 @@ public sealed class ProductionHostTests(ProductionHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task The_health_check_answers_over_plain_http_for_the_load_balancer()
+    {
+        var response = await Portal.CreateDefaultClient(new Uri("http://" + ProductionPortalFactory.Host)).GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task A_client_claiming_another_address_directly_is_not_believed()
     {
         var client = Portal.CreateClient();
