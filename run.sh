@@ -53,6 +53,8 @@ DEMO_SIMS="$(pwd)/.data/demo-sims.txt"
 export Seed__DemoSimFile="$DEMO_SIMS"
 rm -f "$DEMO_VOUCHERS" "$DEMO_SIMS"
 
+# Its secret key (Emulator:SecretKey in its appsettings.json) is the portal's Stripe:SecretKey in
+# appsettings.Development.json; the API and the /_emulator controls accept no other.
 dotnet run --project src/EsimRenewal.StripeEmulator -c Release --no-build --no-launch-profile -- \
   --urls "$EMULATOR_URL" >.data/emulator.log 2>&1 &
 pids+=($!)
@@ -86,7 +88,7 @@ done
 cat <<INFO
 
   EsimRenewal is running:  $PORTAL_URL
-  Stripe emulator:         $EMULATOR_URL
+  Stripe emulator:         $EMULATOR_URL   (API and /_emulator key: sk_test_local_emulator_key_not_a_real_stripe_key)
 
   Mail inbox: $MAIL_URL   (every email the portal sends; nothing leaves this machine)
 

@@ -52,6 +52,7 @@ public static class EmulatorApp
             .Bind(configuration.GetSection(EmulatorOptions.SectionName))
             .PostConfigure(options => configure?.Invoke(options))
             .Validate(o => !string.IsNullOrWhiteSpace(o.ApiVersion), "Emulator:ApiVersion is required.")
+            .Validate(o => o.SecretKey.StartsWith("sk_test_", StringComparison.Ordinal) && o.SecretKey.Length >= 16, "Emulator:SecretKey must be a test secret key (sk_test_…, at least 16 characters).")
             .Validate(o => o.WebhookSecret.StartsWith("whsec_", StringComparison.Ordinal), "Emulator:WebhookSecret must start with whsec_.")
             .Validate(o => string.IsNullOrWhiteSpace(o.WebhookUrl) || Uri.IsWellFormedUriString(o.WebhookUrl, UriKind.Absolute), "Emulator:WebhookUrl must be an absolute URL.")
             .Validate(o => string.IsNullOrWhiteSpace(o.PublicBaseUrl) || Uri.IsWellFormedUriString(o.PublicBaseUrl, UriKind.Absolute), "Emulator:PublicBaseUrl must be an absolute URL.")
@@ -95,6 +96,7 @@ public static class EmulatorApp
             api.UseMiddleware<ApiEdgeMiddleware>();
             api.UseMiddleware<IdempotencyMiddleware>();
         });
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/_emulator"), controls => controls.UseMiddleware<ControlKeyMiddleware>());
         app.UseAntiforgery();
 
         app.MapGet("/", () => Results.Text(

@@ -16,6 +16,12 @@ public sealed class EmulatorOptions
     /// </summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>The emulator's one secret key (<c>sk_test_…</c>): the only key the /v1 API and the /_emulator controls accept.</summary>
+    public string SecretKey { get; set; } = DefaultSecretKey;
+
+    /// <summary>The local development key, also in the portal's appsettings.Development.json (public, like this repository).</summary>
+    public const string DefaultSecretKey = "sk_test_local_emulator_key_not_a_real_stripe_key";
+
     /// <summary>Where events are POSTed. Empty: events are stored but not delivered.</summary>
     public string? WebhookUrl { get; set; }
 

@@ -9,6 +9,8 @@ Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateLogger();
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    // Before anything is built or the database touched: one message naming every unsafe setting.
+    builder.RefuseUnsafeSettings();
 
     builder.Services.AddSerilog((services, logger) => logger
         .ReadFrom.Configuration(builder.Configuration)
@@ -23,7 +25,11 @@ try
     builder.AddEsimPayments();
 
     var app = builder.Build();
+    // Options are validated now (a missing key fails here), not after the database was migrated and seeded.
+    app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
 
+    // First: the scheme and client address as a trusted proxy saw them (HSTS, redirection and cookies depend on it).
+    app.UseForwardedHeaders();
     if (app.Environment.IsDevelopment())
     {
         app.UseDeveloperExceptionPage();
@@ -32,20 +38,23 @@ try
     {
         app.UseExceptionHandler("/error");
         app.UseHsts();
+        // Plain HTTP is redirected, except the health check a load balancer sends to the instance itself.
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments(HostingExtensions.HealthPath), https => https.UseHttpsRedirection());
     }
-    app.UseForwardedHeaders();
     app.UseSecurityHeaders();
+    app.UseCookiePolicy(); // outside Development every cookie is Secure
     app.UseStatusCodePagesWithReExecute("/status/{0}");
     app.UseSerilogRequestLogging();
     app.UseStaticFiles();
     app.UseRequestLocalization();
     app.UseRouting();
     app.UseAuthentication();
+    app.UseNoStoreForSensitivePages();
     app.UseAuthorization();
 
     app.MapRazorPages();
     app.MapStripeWebhook();
-    app.MapHealthChecks("/healthz");
+    app.MapHealthChecks(HostingExtensions.HealthPath);
 
     await app.PrepareDatabaseAsync();
     await app.RunAsync();

@@ -16,6 +16,9 @@ public readonly record struct Yen
 
     public long Amount { get; }
 
+    /// <summary>The ISO 4217 code as payment providers write it.</summary>
+    public const string CurrencyCode = "jpy";
+
     public static Yen Zero => new(0);
 
     /// <summary>

@@ -150,6 +150,19 @@ public sealed class Order
         }
     }
 
+    /// <summary>The slip's deadline as the provider's payment states it (it replaces an estimate made from our settings).</summary>
+    public void RecordAsyncPaymentDeadline(DateTimeOffset deadline)
+    {
+        if (State == OrderState.AwaitingAsyncPayment)
+        {
+            AsyncPaymentDeadline = deadline;
+        }
+    }
+
+    /// <summary>Awaiting a store payment whose deadline passed more than <paramref name="grace"/> ago.</summary>
+    public bool IsAsyncPaymentOverdue(DateTimeOffset now, TimeSpan grace) =>
+        State == OrderState.AwaitingAsyncPayment && AsyncPaymentDeadline is { } deadline && now >= deadline + grace;
+
     /// <summary>
     /// What the provider reports about the payment: the method (kept once known) and, for orders without
     /// an email (phone-only accounts, guests), the email given at checkout, where the receipt goes.

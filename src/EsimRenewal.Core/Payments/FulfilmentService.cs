@@ -20,6 +20,12 @@ public enum FulfilmentResult
 
     /// <summary>No order of ours matches; recorded and ignored.</summary>
     UnknownOrder,
+
+    /// <summary>
+    /// The session is not the order's, or is in another currency or amount: nothing was changed (not even
+    /// the event recorded), and the mismatch was logged as critical.
+    /// </summary>
+    Rejected,
 }
 
 /// <summary>
@@ -28,7 +34,8 @@ public enum FulfilmentResult
 /// when events repeat or arrive out of order:
 /// - the event id is recorded in the same transaction as its effect (a repeat finds it);
 /// - the order row is locked (FOR UPDATE) while its state moves, so one caller fulfils it;
-/// - order states only move forward, so a stale event changes nothing.
+/// - order states only move forward, so a stale event changes nothing;
+/// - a session that is not the order's own, in yen, for the order's amount changes nothing at all.
 /// </summary>
 public sealed class FulfilmentService(
     EsimDbContext db,
@@ -51,7 +58,12 @@ public sealed class FulfilmentService(
         {
             return FulfilmentResult.Duplicate;
         }
-        var (result, orderId) = await ApplyLockedAsync(paymentEvent.Kind, paymentEvent.Session, paymentEvent.PaymentIntentId, paymentEvent.FullyRefunded, ct);
+        var (result, orderId) = await ApplyLockedAsync(paymentEvent.Kind, paymentEvent.Session, paymentEvent.PaymentIntentId, paymentEvent.FullyRefunded, currentView: false, ct);
+        if (result == FulfilmentResult.Rejected)
+        {
+            await transaction.RollbackAsync(ct);
+            return result;
+        }
         await db.SaveChangesAsync(ct);
         // The event joins its order's payment timeline.
         await db.Database.ExecuteSqlAsync(
@@ -61,14 +73,22 @@ public sealed class FulfilmentService(
         return result;
     }
 
-    /// <summary>Applies the provider's current view of a session (success page, reconciliation).</summary>
+    /// <summary>
+    /// Applies the provider's current view of a session (success page, reconciliation). Being current, it
+    /// may also close a konbini order whose slip is past its deadline and grace period, still unpaid.
+    /// </summary>
     public async Task<FulfilmentResult> ApplySessionAsync(CheckoutSession session, CancellationToken ct = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var kind = session.Status == CheckoutStatus.Expired ? PaymentEventKind.CheckoutExpired : PaymentEventKind.CheckoutCompleted;
         var result = session.Status == CheckoutStatus.Open
             ? await AttachOnlyAsync(session, ct)
-            : (await ApplyLockedAsync(kind, session, session.PaymentIntentId, fullyRefunded: false, ct)).Result;
+            : (await ApplyLockedAsync(kind, session, session.PaymentIntentId, fullyRefunded: false, currentView: true, ct)).Result;
+        if (result == FulfilmentResult.Rejected)
+        {
+            await transaction.RollbackAsync(ct);
+            return result;
+        }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return result;
@@ -80,6 +100,11 @@ public sealed class FulfilmentService(
         {
             return FulfilmentResult.UnknownOrder;
         }
+        if (Mismatch(order, session) is { } mismatch)
+        {
+            logger.LogCritical("Open session {SessionId} names order {OrderId} but was rejected: {Mismatch}. Nothing was changed", session.Id, order.Id, mismatch);
+            return FulfilmentResult.Rejected;
+        }
         if (order.CheckoutSessionId is null)
         {
             order.AttachCheckoutSession(session.Id);
@@ -87,12 +112,21 @@ public sealed class FulfilmentService(
         return FulfilmentResult.Applied;
     }
 
-    private async Task<(FulfilmentResult Result, Guid? OrderId)> ApplyLockedAsync(PaymentEventKind kind, CheckoutSession? session, string? paymentIntentId, bool fullyRefunded, CancellationToken ct)
+    private async Task<(FulfilmentResult Result, Guid? OrderId)> ApplyLockedAsync(
+        PaymentEventKind kind, CheckoutSession? session, string? paymentIntentId, bool fullyRefunded, bool currentView, CancellationToken ct)
     {
         if (await LockOrderAsync(session?.OrderId, kind == PaymentEventKind.ChargeRefunded ? paymentIntentId : null, ct) is not { } order)
         {
             logger.LogWarning("Payment event {EventKind} matches no order", kind);
             return (FulfilmentResult.UnknownOrder, null);
+        }
+        if (session is not null && Mismatch(order, session) is { } mismatch)
+        {
+            logger.LogCritical(
+                "Payment event {EventKind} for order {OrderId} was rejected: {Mismatch} (session {SessionId}, {Currency} {SessionAmount}; "
+                + "the order's session {OrderSessionId}, jpy {OrderAmount}). Nothing was changed",
+                kind, order.Id, mismatch, session.Id, session.Currency, session.AmountTotal.Amount, order.CheckoutSessionId, order.Amount.Amount);
+            return (FulfilmentResult.Rejected, order.Id);
         }
         var now = clock.GetUtcNow();
         if (session is not null && order.CheckoutSessionId is null)
@@ -106,20 +140,26 @@ public sealed class FulfilmentService(
         switch (kind)
         {
             case PaymentEventKind.CheckoutCompleted or PaymentEventKind.AsyncPaymentSucceeded when session!.PaymentStatus == CheckoutPaymentStatus.Paid:
-                if (session.AmountTotal != order.Amount)
-                {
-                    logger.LogCritical("Order {OrderId} was paid {Paid} but costs {Amount}; not fulfilled", order.Id, session.AmountTotal.Amount, order.Amount.Amount);
-                    break;
-                }
                 if (order.MarkPaid(session.PaymentIntentId, now) || order.State == OrderState.Paid)
                 {
                     await FulfilAsync(order, now, ct);
                 }
                 break;
             case PaymentEventKind.CheckoutCompleted when session!.Status == CheckoutStatus.Complete:
-                // Complete but unpaid: an asynchronous method, and konbini is the only one offered.
+                // Complete but unpaid: an asynchronous method, and konbini is the only one offered. The slip's
+                // deadline is the payment's own when the provider says it, else estimated from our setting.
                 order.RecordPaymentDetails(KonbiniPaymentMethod, null);
-                order.AwaitAsyncPayment(session.PaymentIntentId, Common.Jst.EndOfDay(now.AddDays(payments.Value.KonbiniExpiresAfterDays)));
+                order.AwaitAsyncPayment(session.PaymentIntentId, session.AsyncPaymentDeadline ?? Common.Jst.EndOfDay(now.AddDays(payments.Value.KonbiniExpiresAfterDays)));
+                if (session.AsyncPaymentDeadline is { } deadline)
+                {
+                    order.RecordAsyncPaymentDeadline(deadline);
+                }
+                if (currentView && order.IsAsyncPaymentOverdue(now, payments.Value.KonbiniGracePeriod) && order.MarkExpired(now))
+                {
+                    // The provider, asked now, still has it unpaid, and the store stopped taking it long ago:
+                    // the failure event was lost.
+                    logger.LogInformation("Order {OrderId}: the konbini slip was not paid by {Deadline}; expired", order.Id, order.AsyncPaymentDeadline);
+                }
                 break;
             case PaymentEventKind.AsyncPaymentFailed:
                 order.MarkFailed(now);
@@ -137,6 +177,20 @@ public sealed class FulfilmentService(
         }
         logger.LogInformation("Order {OrderId} is {OrderState} after {EventKind}", order.Id, order.State, kind);
         return (FulfilmentResult.Applied, order.Id);
+    }
+
+    /// <summary>Why a session cannot be this order's, or null when it is: its own session, in yen, for its amount.</summary>
+    private static string? Mismatch(Order order, CheckoutSession session)
+    {
+        if (order.CheckoutSessionId is { } own && own != session.Id)
+        {
+            return "the session is not the order's";
+        }
+        if (!string.Equals(session.Currency, Common.Yen.CurrencyCode, StringComparison.OrdinalIgnoreCase))
+        {
+            return "the currency is not jpy";
+        }
+        return session.AmountTotal != order.Amount ? "the amount is not the order's" : null;
     }
 
     /// <summary>

@@ -30,8 +30,13 @@ public enum CheckoutPaymentStatus
 }
 
 /// <summary>A provider's checkout session, as far as the portal cares.</summary>
+/// <param name="Currency">The session's currency as the provider writes it (<c>jpy</c>).</param>
 /// <param name="PaymentMethodType">How it was paid (<c>card</c>, <c>alipay</c>, <c>konbini</c>…), once known.</param>
 /// <param name="CustomerEmail">The email the customer gave at checkout (receipts of phone-only and guest orders go there).</param>
+/// <param name="AsyncPaymentDeadline">
+/// For a konbini slip not yet paid: until when the store takes the payment, as the provider's payment
+/// says (Stripe: the payment intent's <c>next_action.konbini_display_details.expires_at</c>).
+/// </param>
 public sealed record CheckoutSession(
     string Id,
     Guid? OrderId,
@@ -39,11 +44,13 @@ public sealed record CheckoutSession(
     CheckoutStatus Status,
     CheckoutPaymentStatus PaymentStatus,
     Yen AmountTotal,
+    string Currency,
     string? PaymentIntentId,
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
     string? PaymentMethodType = null,
-    string? CustomerEmail = null);
+    string? CustomerEmail = null,
+    DateTimeOffset? AsyncPaymentDeadline = null);
 
 /// <summary>A full refund of an order's payment; the same idempotency key always makes one refund.</summary>
 public sealed record RefundRequest(Guid OrderId, long OrderNumber, string PaymentIntentId, Yen Amount, string IdempotencyKey);

@@ -19,4 +19,16 @@ public sealed class PaymentOptions
     /// beyond that the buyer is asked to finish or cancel one first.
     /// </summary>
     public int MaxOpenCheckouts { get; set; } = 3;
+
+    /// <summary>
+    /// How long after a konbini slip's deadline the order still waits for the store payment to be reported,
+    /// before reconciliation (asking the provider) closes it as Expired.
+    /// </summary>
+    public TimeSpan KonbiniGracePeriod { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// When reconciliation stops asking the provider about an order it could not settle: this long after a
+    /// konbini slip's deadline, or after an order's creation when it has none (a Checkout Session lives 24 hours).
+    /// </summary>
+    public TimeSpan ReconcileGiveUpAfter { get; set; } = TimeSpan.FromDays(7);
 }

@@ -22,14 +22,30 @@ public sealed class Reconciler(EsimDbContext db, IPaymentGateway gateway, Fulfil
     {
         var now = clock.GetUtcNow();
         var cutoff = now - options.Value.ReconcileAfter;
+        // Not forever: the provider is no longer asked about an order it could not settle a fixed time after
+        // its konbini deadline (or its creation, without one). Settled orders leave these states by themselves;
+        // orders that never reached checkout are cancelled below.
+        var givenUp = now - options.Value.ReconcileGiveUpAfter;
         var pending = await db.Orders.AsNoTracking()
             .Where(o => (o.State == OrderState.PendingPayment || o.State == OrderState.AwaitingAsyncPayment) && o.CreatedAt <= cutoff)
+            .Where(o => o.CheckoutSessionId == null || (o.AsyncPaymentDeadline == null ? o.CreatedAt > givenUp : o.AsyncPaymentDeadline > givenUp))
             .Select(o => new { o.Id, o.CreatedAt, o.CheckoutSessionId })
             .ToListAsync(ct);
         var applied = 0;
         foreach (var order in pending.Where(o => o.CheckoutSessionId is not null))
         {
-            await fulfilment.ApplySessionAsync(await gateway.GetCheckoutSessionAsync(order.CheckoutSessionId!, ct), ct);
+            CheckoutSession session;
+            try
+            {
+                session = await gateway.GetCheckoutSessionAsync(order.CheckoutSessionId!, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One order the provider cannot answer about must not hold up the others.
+                logger.LogWarning(ex, "Could not ask the payment provider about order {OrderId}; trying again later", order.Id);
+                continue;
+            }
+            await fulfilment.ApplySessionAsync(session, ct);
             applied++;
         }
         var withoutSession = pending.Where(o => o.CheckoutSessionId is null).ToDictionary(o => o.Id);

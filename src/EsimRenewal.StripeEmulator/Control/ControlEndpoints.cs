@@ -14,8 +14,10 @@ public sealed record DeliverySwitchesRequest(int? Copies, int? DelayMs, bool? Ho
 public sealed record PayRequest(string Method, string? CardNumber, string? Email);
 
 /// <summary>
-/// Test and automation endpoints under /_emulator (no API key): webhook target, delivery switches,
-/// the wire log, paying a session without a browser, sweeping expiries now, and reset.
+/// Test and automation endpoints under /_emulator: webhook target, delivery switches, the wire log,
+/// paying a session without a browser, sweeping expiries now, and reset. They need the emulator's
+/// secret key, like the API (<see cref="ControlKeyMiddleware"/>): whoever can reach the emulator cannot
+/// pay sessions, read the wire log or point the webhooks elsewhere without it.
 /// </summary>
 public static class ControlEndpoints
 {

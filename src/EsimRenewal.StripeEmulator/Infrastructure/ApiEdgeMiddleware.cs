@@ -1,11 +1,12 @@
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace EsimRenewal.StripeEmulator.Infrastructure;
 
 /// <summary>
-/// The edge of the /v1 API: request id and version headers, the wire log, bearer <c>sk_test_</c>
-/// authentication, and Stripe's error object for every refused request.
+/// The edge of the /v1 API: request id and version headers, the wire log, bearer authentication with
+/// the emulator's secret key (<c>Emulator:SecretKey</c>), and Stripe's error object for every refused request.
 /// </summary>
 public sealed class ApiEdgeMiddleware(
     RequestDelegate next,
@@ -14,7 +15,7 @@ public sealed class ApiEdgeMiddleware(
     IOptions<EmulatorOptions> options,
     ILogger<ApiEdgeMiddleware> logger)
 {
-    private const string MissingKeyMessage =
+    public const string MissingKeyMessage =
         "You did not provide an API key. You need to provide your API key in the Authorization header, " +
         "using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication " +
         "for details, or we can help at https://support.stripe.com/.";
@@ -32,7 +33,7 @@ public sealed class ApiEdgeMiddleware(
         requestLog.Add(request.Method, request.Path, query, body, idempotencyKey, time.GetUtcNow());
 
         var apiKey = ReadApiKey(request);
-        if (apiKey is null || !apiKey.StartsWith("sk_test_", StringComparison.Ordinal))
+        if (apiKey is null || !IsSecretKey(apiKey, options.Value))
         {
             var message = apiKey is null ? MissingKeyMessage : $"Invalid API Key provided: {Mask(apiKey)}";
             await WriteErrorAsync(context, StatusCodes.Status401Unauthorized, StripeApiException.ErrorJson("invalid_request_error", message));
@@ -67,7 +68,12 @@ public sealed class ApiEdgeMiddleware(
         return key[..prefixLength] + new string('*', key.Length - prefixLength - 4) + key[^4..];
     }
 
-    private static string? ReadApiKey(HttpRequest request)
+    /// <summary>Whether <paramref name="apiKey"/> is the emulator's secret key (compared in constant time).</summary>
+    public static bool IsSecretKey(string apiKey, EmulatorOptions options) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(apiKey), Encoding.UTF8.GetBytes(options.SecretKey));
+
+    /// <summary>The key of a request: <c>Authorization: Bearer sk_…</c>, or HTTP Basic with the key as user name.</summary>
+    public static string? ReadApiKey(HttpRequest request)
     {
         var header = request.Headers.Authorization.FirstOrDefault();
         if (string.IsNullOrWhiteSpace(header))

@@ -31,6 +31,9 @@ namespace EsimRenewal.Web.Infrastructure;
 /// <summary>The composition of the portal, one method per concern, called from Program.cs.</summary>
 public static class HostingExtensions
 {
+    /// <summary>200 when the database answers; reachable over plain HTTP for load balancers.</summary>
+    public const string HealthPath = "/healthz";
+
     public static void AddEsimData(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString(EsimDatabase.ConnectionStringName);
@@ -46,7 +49,13 @@ public static class HostingExtensions
         builder.Services.AddOptions<SeedOptions>().Bind(builder.Configuration.GetSection(SeedOptions.Section))
             .Validate(SeedOptions.IsValid, "Seed:AdminPassword is required (at least 12 characters) when Seed:AdminEmail is set.")
             .ValidateOnStart();
-        builder.Services.AddDataProtection().SetApplicationName("EsimRenewal").PersistKeysToDbContext<EsimDbContext>();
+        // Keys in PostgreSQL (shared by every instance), encrypted at rest with the configured certificate
+        // (required outside Development: UnsafeSettings), so a database dump alone cannot mint cookies.
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("EsimRenewal").PersistKeysToDbContext<EsimDbContext>();
+        if (DataProtectionCertificate.Load(builder.Configuration, out _) is { } certificate)
+        {
+            dataProtection.ProtectKeysWithCertificate(certificate);
+        }
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddScoped<DemoData>();
     }
@@ -119,10 +128,17 @@ public static class HostingExtensions
             o.Cookie.Name = "esim.af";
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
-        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        builder.Services.Configure<ForwardedHeadersOptions>(o => TrustedProxies.Configure(o, builder.Configuration));
+        // Outside Development: every cookie Secure (auth, antiforgery, culture, quick-renewal ticket, TempData),
+        // HSTS for a year, and plain HTTP redirected to the public address's HTTPS port.
+        builder.Services.Configure<CookiePolicyOptions>(o =>
+            o.Secure = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
+        builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        builder.Services.AddHttpsRedirection(o =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            // Trusted proxies come from configuration in a deployment; loopback is trusted by default.
+            o.RedirectStatusCode = StatusCodes.Status308PermanentRedirect;
+            o.HttpsPort = Uri.TryCreate(builder.Configuration[$"{SiteOptions.Section}:{nameof(SiteOptions.PublicBaseUrl)}"], UriKind.Absolute, out var site)
+                && site.Scheme == Uri.UriSchemeHttps ? site.Port : 443;
         });
         builder.Services.AddValidatorsFromAssemblyContaining<SharedResource>(includeInternalTypes: true);
         builder.Services.AddOptions<SiteOptions>().Bind(builder.Configuration.GetSection(SiteOptions.Section))
@@ -160,6 +176,8 @@ public static class HostingExtensions
         builder.Services.AddOptions<PaymentOptions>().Bind(builder.Configuration.GetSection(PaymentOptions.Section))
             .Validate(o => o.KonbiniExpiresAfterDays is >= 1 and <= 60, "Payments:KonbiniExpiresAfterDays must be 1 to 60.")
             .Validate(o => o.MaxOpenCheckouts is >= 1 and <= 100, "Payments:MaxOpenCheckouts must be 1 to 100.")
+            .Validate(o => o.KonbiniGracePeriod >= TimeSpan.Zero && o.ReconcileGiveUpAfter > o.KonbiniGracePeriod,
+                "Payments:KonbiniGracePeriod must not be negative, and Payments:ReconcileGiveUpAfter must be longer than it.")
             .ValidateOnStart();
 
         var workers = builder.Configuration.GetSection(WorkerOptions.Section);

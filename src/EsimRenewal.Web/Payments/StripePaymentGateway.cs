@@ -27,7 +27,7 @@ internal sealed class StripePaymentGateway(IStripeClient stripe, IOptions<Paymen
         var options = new SessionCreateOptions
         {
             Mode = "payment",
-            Currency = "jpy",
+            Currency = Yen.CurrencyCode,
             LineItems =
             [
                 new SessionLineItemOptions
@@ -35,7 +35,7 @@ internal sealed class StripePaymentGateway(IStripeClient stripe, IOptions<Paymen
                     Quantity = 1,
                     PriceData = new SessionLineItemPriceDataOptions
                     {
-                        Currency = "jpy",
+                        Currency = Yen.CurrencyCode,
                         UnitAmount = request.Amount.ToMinorUnits(),
                         ProductData = new SessionLineItemPriceDataProductDataOptions
                         {
@@ -157,9 +157,13 @@ internal sealed class StripePaymentGateway(IStripeClient stripe, IOptions<Paymen
             _ => CheckoutPaymentStatus.Unpaid,
         },
         Yen.FromMinorUnits(session.AmountTotal ?? 0),
+        session.Currency ?? "",
         session.PaymentIntentId,
-        new DateTimeOffset(DateTime.SpecifyKind(session.Created, DateTimeKind.Utc)),
-        new DateTimeOffset(DateTime.SpecifyKind(session.ExpiresAt, DateTimeKind.Utc)),
+        Utc(session.Created),
+        Utc(session.ExpiresAt),
         session.PaymentIntent?.LatestCharge?.PaymentMethodDetails?.Type,
-        session.CustomerDetails?.Email);
+        session.CustomerDetails?.Email,
+        session.PaymentIntent?.NextAction?.KonbiniDisplayDetails is { } konbini ? Utc(konbini.ExpiresAt) : null);
+
+    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 }

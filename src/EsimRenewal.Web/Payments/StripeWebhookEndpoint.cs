@@ -10,6 +10,9 @@ namespace EsimRenewal.Web.Payments;
 /// <c>POST /stripe/webhook</c>: verifies Stripe-Signature on the raw body (default 300 s tolerance),
 /// answers 400 to anything unverified and changes nothing, 200 to duplicates and to event types we
 /// do not handle. The only endpoint without antiforgery: the signature is its authentication.
+/// A signed event from the other mode than the configured key's (a test-mode event reaching a live
+/// portal), or whose session is not its order's own in yen for its amount, changes nothing and is
+/// logged as critical (answered 200: Stripe retrying it would not make it right).
 /// </summary>
 public static class StripeWebhookEndpoint
 {
@@ -47,15 +50,32 @@ public static class StripeWebhookEndpoint
             logger.LogWarning("Rejected a webhook that failed verification: {Reason}", ex.GetType().Name + ": " + ex.Message);
             return Results.BadRequest();
         }
+        if (stripeEvent.Livemode != options.Value.LiveMode)
+        {
+            logger.LogCritical(
+                "Rejected webhook {EventId} ({EventType}): livemode {EventLivemode} but the configured key is {KeyMode}. Nothing was changed",
+                stripeEvent.Id, stripeEvent.Type, stripeEvent.Livemode, options.Value.LiveMode ? "live" : "test");
+            return Results.Ok();
+        }
         if (ToPaymentEvent(stripeEvent) is not { } paymentEvent)
         {
             return Results.Ok();
         }
-        if (paymentEvent.Session is { PaymentStatus: CheckoutPaymentStatus.Paid } paid)
+        if (paymentEvent.Session is { } eventSession
+            && (eventSession.PaymentStatus == CheckoutPaymentStatus.Paid || eventSession.Status == CheckoutStatus.Complete))
         {
-            // An event's session is not expanded: ask Stripe how it was paid, for the receipt.
-            var current = await gateway.GetCheckoutSessionAsync(paid.Id, ct);
-            paymentEvent = paymentEvent with { Session = paid with { PaymentMethodType = current.PaymentMethodType, CustomerEmail = paid.CustomerEmail ?? current.CustomerEmail } };
+            // An event's session is not expanded: ask Stripe how it was paid (for the receipt) and, for a
+            // konbini slip, until when the store takes the payment. The event's own state is kept.
+            var current = await gateway.GetCheckoutSessionAsync(eventSession.Id, ct);
+            paymentEvent = paymentEvent with
+            {
+                Session = eventSession with
+                {
+                    PaymentMethodType = current.PaymentMethodType,
+                    CustomerEmail = eventSession.CustomerEmail ?? current.CustomerEmail,
+                    AsyncPaymentDeadline = current.AsyncPaymentDeadline,
+                },
+            };
         }
         var result = await fulfilment.ApplyEventAsync(paymentEvent, ct);
         logger.LogInformation("Webhook {EventId} ({EventType}): {Result}", stripeEvent.Id, stripeEvent.Type, result);

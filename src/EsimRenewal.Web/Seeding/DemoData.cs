@@ -27,6 +27,9 @@ public sealed class DemoData(
     public const string TravellerPassword = "Travel-demo-2026";
     public const string StaffEmail = "staff@example.com";
     public const string StaffPassword = "Staff-demo-2026";
+
+    /// <summary>The demo admin's password, as appsettings.Development.json and docker-compose.yml give it in Seed:AdminPassword.</summary>
+    public const string AdminPassword = "Admin-demo-2026";
     public static readonly string PhysicalIccid = Iccid.FromBody("898110000000000001").Value;
     public static readonly string EsimIccid = Iccid.FromBody("898110000000000002").Value;
     public const string PhysicalPin = "1234";

@@ -39,6 +39,7 @@ public sealed class PaymentBrowserFixture : BrowserFixture
         {
             o.WebhookUrl = null; // the success page settles the order; webhooks are tested elsewhere
             o.WebhookSecret = PortalFactory.StripeWebhookSecret;
+            o.SecretKey = PortalFactory.StripeSecretKey;
         });
         await _emulator.StartAsync();
         EmulatorUrl = _emulator.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

@@ -47,6 +47,7 @@ public sealed partial class SelfServiceBrowserFixture : BrowserFixture
         {
             o.WebhookUrl = null; // the success page settles the order
             o.WebhookSecret = PortalFactory.StripeWebhookSecret;
+            o.SecretKey = PortalFactory.StripeSecretKey;
         });
         await _emulator.StartAsync();
         EmulatorUrl = _emulator.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

@@ -45,7 +45,9 @@ public sealed class HostingTests(PortalFixture portal) : IClassFixture<PortalFix
     [Fact]
     public async Task An_unhandled_error_shows_a_request_id_and_no_stack_trace()
     {
-        await using var factory = portal.Factory.WithWebHostBuilder(b => b.ConfigureServices(services =>
+        // Outside Development (the test hosts' environment) errors show the error page, never the exception.
+        await using var production = new ProductionPortalFactory(portal.Database, TestCertificate.Create());
+        await using var factory = production.WithWebHostBuilder(b => b.ConfigureServices(services =>
             services.AddSingleton<IStartupFilter>(new ThrowingEndpoint())));
         var client = factory.CreateClient();
         client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("ja");

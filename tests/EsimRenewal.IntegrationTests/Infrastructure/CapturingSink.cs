@@ -4,7 +4,7 @@ using Serilog.Events;
 
 namespace EsimRenewal.IntegrationTests.Infrastructure;
 
-/// <summary>A Serilog sink that keeps every rendered log line (with its properties and exception).</summary>
+/// <summary>A Serilog sink that keeps every rendered log line (its level, message, properties and exception).</summary>
 public sealed class CapturingSink : ILogEventSink
 {
     private readonly ConcurrentQueue<string> _lines = new();
@@ -14,6 +14,6 @@ public sealed class CapturingSink : ILogEventSink
     public void Emit(LogEvent logEvent)
     {
         var properties = string.Join(" ", logEvent.Properties.Select(p => $"{p.Key}={p.Value}"));
-        _lines.Enqueue($"{logEvent.RenderMessage()} | {properties} | {logEvent.Exception}");
+        _lines.Enqueue($"[{logEvent.Level}] {logEvent.RenderMessage()} | {properties} | {logEvent.Exception}");
     }
 }

@@ -9,8 +9,10 @@ using Serilog.Core;
 namespace EsimRenewal.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The real portal (Program.cs) over a real PostgreSQL database. Environment "Testing": no demo data,
-/// the production error pages. The clock is a <see cref="FakeTimeProvider"/> the test controls.
+/// The real portal (Program.cs) over a real PostgreSQL database. Environment "Development" by default
+/// (the emulator, test keys and plain HTTP are refused anywhere else: see UnsafeSettings) with no demo
+/// data and no seeded admin; <see cref="ProductionPortalFactory"/> is the production-like host. The
+/// clock is a <see cref="FakeTimeProvider"/> the test controls.
 /// </summary>
 public class PortalFactory(TestDatabase database, DateTimeOffset? startTime = null) : WebApplicationFactory<Program>
 {
@@ -71,12 +73,17 @@ public class PortalFactory(TestDatabase database, DateTimeOffset? startTime = nu
         new("Workers:Enabled", "false"),
     ];
 
+    /// <summary>The host's environment: Development unless a subclass says otherwise.</summary>
+    protected virtual string EnvironmentName => "Development";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("ConnectionStrings:" + EsimDatabase.ConnectionStringName, database.ConnectionString);
         builder.UseSetting("Database:MigrateOnStartup", "false");
         builder.UseSetting("Seed:DemoData", "false");
+        builder.UseSetting("Seed:AdminEmail", ""); // appsettings.Development.json seeds the demo admin; tests make their own
+        builder.UseSetting("Seed:AdminPassword", "");
         builder.UseSetting("Stripe:SecretKey", StripeSecretKey);
         builder.UseSetting("Stripe:WebhookSecret", StripeWebhookSecret);
         builder.UseSetting("Vouchers:CodeHashKey", TestVoucherKey);

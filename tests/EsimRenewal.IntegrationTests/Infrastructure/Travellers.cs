@@ -11,7 +11,7 @@ public static class Travellers
 
     public static HttpClient NewBrowser(this PortalFactory portal, string language = "en")
     {
-        var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = portal.ClientOptions.BaseAddress });
         client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
         return client;
     }

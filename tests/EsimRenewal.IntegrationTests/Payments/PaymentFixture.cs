@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using EsimRenewal.Core.Plans;
@@ -13,12 +12,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EsimRenewal.IntegrationTests.Payments;
 
-/// <summary>The Stripe emulator signing its webhooks with the portal's test secret.</summary>
+/// <summary>The Stripe emulator with the portal's test key, signing its webhooks with the portal's test secret.</summary>
 public sealed class PortalEmulator : EmulatorFixture
 {
     protected override void Configure(EmulatorOptions options)
     {
         base.Configure(options);
+        options.SecretKey = PortalFactory.StripeSecretKey;
         options.WebhookSecret = PortalFactory.StripeWebhookSecret;
     }
 }
@@ -151,9 +151,7 @@ public sealed class PaymentFixture : IAsyncLifetime
     /// <summary>The raw JSON of an event as Stripe's API returns it (what a webhook carries).</summary>
     public async Task<string> RawEventAsync(string type, string objectId, string matchProperty = "id")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/events?type={type}&limit=100");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", EmulatorFixture.ApiKey);
-        using var list = await Emulator.Control.SendAsync(request);
+        using var list = await Emulator.Control.GetAsync($"/v1/events?type={type}&limit=100");
         var json = System.Text.Json.JsonDocument.Parse(await list.Content.ReadAsStringAsync());
         var match = json.RootElement.GetProperty("data").EnumerateArray()
             .Single(e => e.GetProperty("data").GetProperty("object").GetProperty(matchProperty).GetString() == objectId);

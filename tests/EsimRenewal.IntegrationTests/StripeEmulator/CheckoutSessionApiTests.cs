@@ -53,7 +53,7 @@ public sealed class CheckoutSessionApiTests(EmulatorFixture emulator) : IClassFi
         Assert.Contains("metadata[order_id]=42", fields);
         Assert.Contains("allowed_payment_method_types[0]=card", fields);
         Assert.Equal(1500, session.AmountTotal);
-        Assert.DoesNotContain(EmulatorFixture.ApiKey, request.GetRawText());
+        Assert.DoesNotContain(emulator.ApiKey, request.GetRawText());
     }
 
     [Fact]

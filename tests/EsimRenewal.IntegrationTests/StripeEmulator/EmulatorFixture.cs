@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EsimRenewal.StripeEmulator;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Stripe;
 using Stripe.Checkout;
 
@@ -12,12 +14,16 @@ namespace EsimRenewal.IntegrationTests.StripeEmulator;
 
 /// <summary>
 /// The Stripe emulator started in-process on real Kestrel (port 0), with the real Stripe.net client
-/// pointed at it over HTTP and a plain HttpClient for the /_emulator controls. One per test class.
+/// pointed at it over HTTP and an HttpClient for the /_emulator controls, both with the emulator's
+/// secret key. One per test class.
 /// </summary>
 public class EmulatorFixture : IAsyncLifetime
 {
-    public const string ApiKey = "sk_test_emulator_integration_tests_4242";
+    public const string DefaultApiKey = "sk_test_emulator_integration_tests_4242";
     public const string WebhookSecret = "whsec_integration_tests_only";
+
+    /// <summary>The emulator's secret key: the only key its API and controls accept.</summary>
+    public string ApiKey { get; private set; } = DefaultApiKey;
 
     private WebApplication? _app;
     private string? _contentRoot;
@@ -37,6 +43,7 @@ public class EmulatorFixture : IAsyncLifetime
     /// <summary>Options for this fixture: no webhook target, fast retries and sweeps.</summary>
     protected virtual void Configure(EmulatorOptions options)
     {
+        options.SecretKey = DefaultApiKey;
         options.WebhookUrl = null;
         options.WebhookSecret = WebhookSecret;
         options.WebhookRetryBaseDelay = TimeSpan.FromMilliseconds(200);
@@ -53,8 +60,10 @@ public class EmulatorFixture : IAsyncLifetime
             Configure);
         await _app.StartAsync();
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        ApiKey = _app.Services.GetRequiredService<IOptions<EmulatorOptions>>().Value.SecretKey;
         Stripe = new StripeClient(apiKey: ApiKey, apiBase: BaseUrl);
         Control = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        Control.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
     }
 
     public async Task DisposeAsync()
