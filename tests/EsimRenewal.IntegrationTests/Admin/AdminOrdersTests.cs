@@ -27,7 +27,7 @@ public sealed class AdminOrdersTests(PortalFixture portal) : IClassFixture<Porta
     {
         await portal.Database.ResetAsync();
         var scenario = new VoucherScenario(portal.Factory);
-        await scenario.UserAsync("boss@example.com", Roles.Admin);
+        await scenario.AdminWithTwoFactorAsync("boss@example.com");
         _admin = await portal.Factory.SignedInAsync("boss@example.com", VoucherScenario.Password);
         var (_, userId) = await portal.Factory.SignUpAsync("080-5555-6666");
         await using var db = portal.Database.NewContext();

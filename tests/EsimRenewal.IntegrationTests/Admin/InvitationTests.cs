@@ -24,7 +24,7 @@ public sealed partial class InvitationTests(MailPortalFixture mail) : IClassFixt
     public async Task InitializeAsync()
     {
         await mail.Database.ResetAsync();
-        _admin = await _scenario.UserAsync("admin@example.com", Roles.Admin);
+        _admin = await _scenario.AdminWithTwoFactorAsync("admin@example.com");
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -284,6 +284,7 @@ public sealed partial class InvitationTests(MailPortalFixture mail) : IClassFixt
     [InlineData(NewPassword, "something else entirely", "The passwords do not match.")]
     [InlineData("", "", "Enter your password.")]
     [InlineData("x20000", "x20000", "The password must be 8 to 128 characters long.")]
+    [InlineData("Sunshine1", "Sunshine1", "This password is too common and easy to guess. Please choose a more unusual one (several unrelated words work well).")]
     public async Task A_bad_password_on_the_invitation_page_changes_nothing_and_says_why(string password, string confirm, string message)
     {
         var admin = await mail.Portal.SignedInClientAsync("admin@example.com");

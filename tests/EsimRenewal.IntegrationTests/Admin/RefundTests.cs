@@ -21,7 +21,7 @@ public sealed class RefundTests(PaymentFixture payments) : IClassFixture<Payment
     {
         await payments.ResetAsync();
         await payments.SeedPlansAsync();
-        await new VoucherScenario(payments.Portal).UserAsync("boss@example.com", Roles.Admin);
+        await new VoucherScenario(payments.Portal).AdminWithTwoFactorAsync("boss@example.com");
         _admin = payments.NewClient();
         var response = await _admin.SubmitAsync(await _admin.GetDocumentAsync("/account/login"), "[data-testid=login-form]", new Dictionary<string, string>
         {

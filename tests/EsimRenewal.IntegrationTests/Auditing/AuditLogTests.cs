@@ -24,7 +24,7 @@ public sealed class AuditLogTests(PortalFixture portal) : IClassFixture<PortalFi
     public async Task InitializeAsync()
     {
         await portal.Database.ResetAsync();
-        _admin = await _scenario.UserAsync("admin@example.com", Roles.Admin);
+        _admin = await _scenario.AdminWithTwoFactorAsync("admin@example.com");
         _staff = await _scenario.UserAsync("staff@example.com", Roles.Staff);
     }
 
