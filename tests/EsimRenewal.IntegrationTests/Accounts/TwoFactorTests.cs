@@ -57,7 +57,7 @@ public sealed class TwoFactorTests(PortalFixture portal) : IClassFixture<PortalF
         Assert.StartsWith("data:image/svg+xml;base64,", page.QuerySelector("[data-testid=two-factor-qr]")!.GetAttribute("src"), StringComparison.Ordinal);
         var response = await client.SubmitAsync(page, "[data-testid=two-factor-enable-form]", new Dictionary<string, string> { ["Input.Code"] = TwoFactor.Code(key) });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.True(response.Headers.CacheControl?.NoStore);
         var shown = await HtmlForms.ParseAsync(response);
         return (shown, shown.QuerySelectorAll("[data-testid=recovery-code]").Select(e => e.TextContent.Trim()).ToList());
     }
@@ -169,8 +169,9 @@ public sealed class TwoFactorTests(PortalFixture portal) : IClassFixture<PortalF
         Assert.Contains("account.two-factor-failed", actions);
         await using var db = portal.Database.NewContext();
         var lastUse = await db.AuditEntries.AsNoTracking().Where(a => a.Action == "account.recovery-code-used").OrderBy(a => a.Id).LastAsync();
-        Assert.Contains("\"recoveryCodesLeft\":8", lastUse.After, StringComparison.Ordinal);
-        Assert.DoesNotContain(codes[1], string.Join(" ", await db.AuditEntries.Select(a => (a.Before ?? "") + a.After).ToListAsync()), StringComparison.Ordinal);
+        Assert.Equal(8, System.Text.Json.JsonDocument.Parse(lastUse.After!).RootElement.GetProperty("recoveryCodesLeft").GetInt32());
+        var snapshots = await db.AuditEntries.AsNoTracking().Select(a => new { a.Before, a.After }).ToListAsync();
+        Assert.DoesNotContain(codes[1], string.Join(" ", snapshots.Select(a => a.Before + a.After)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -243,7 +244,7 @@ public sealed class TwoFactorTests(PortalFixture portal) : IClassFixture<PortalF
     [InlineData("12345")]
     [InlineData("abcdef")]
     [InlineData("1234567")]
-    [InlineData("\u0000\u0001")]
+    [InlineData("12 34 5")]
     public async Task A_malformed_code_gets_a_message_and_counts_nothing(string code)
     {
         var admin = await _scenario.UserAsync("boss@example.com", Roles.Admin);

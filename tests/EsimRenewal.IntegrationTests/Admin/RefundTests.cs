@@ -28,7 +28,9 @@ public sealed class RefundTests(PaymentFixture payments) : IClassFixture<Payment
             ["Input.Identifier"] = "boss@example.com",
             ["Input.Password"] = VoucherScenario.Password,
         });
+        response = await payments.Portal.AnswerSecondStepAsync(_admin, response, "boss@example.com"); // refunds need two-factor sign-in
         Assert.True(response.IsRedirect());
+        Assert.Equal("/admin", response.Headers.Location!.OriginalString);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
