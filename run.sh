@@ -95,7 +95,8 @@ cat <<INFO
   Demo logins (password after the slash):
     traveller  traveller@example.com / Travel-demo-2026   (a physical SIM, PIN 1234, and an eSIM)
     staff      staff@example.com     / Staff-demo-2026
-    admin      admin@example.com     / Admin-demo-2026
+    admin      admin@example.com     / Admin-demo-2026      then the code of the DEMO authenticator key
+               DEMOADMINKEYDEMOADMINKEYDEMOADMI (add it to an authenticator app, or run scripts/demo-totp.py)
 
   Demo SIMs for a new account or no account at all:
 $(if [ -s "$DEMO_SIMS" ]; then sed 's/^/    /' "$DEMO_SIMS"; fi)

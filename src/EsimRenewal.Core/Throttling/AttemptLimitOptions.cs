@@ -12,7 +12,7 @@ public sealed class AttemptLimit
 
 /// <summary>
 /// Configuration section <c>AttemptLimits</c>: the brute-force limits on every secret a person types
-/// (voucher codes, SIM PINs, one-time codes).
+/// (voucher codes, SIM PINs, one-time codes, passwords, authenticator codes).
 /// </summary>
 public sealed class AttemptLimitOptions
 {
@@ -34,13 +34,20 @@ public sealed class AttemptLimitOptions
     /// </summary>
     public AttemptLimit Address { get; set; } = new() { MaxFailures = 20, Window = TimeSpan.FromMinutes(15), HoldBack = TimeSpan.FromMinutes(30) };
 
+    /// <summary>
+    /// Failed sign-ins per account. Identity's own lockout of a known account takes these numbers, and
+    /// the limiter applies the same to an identifier that matches no account, so the answers (and the
+    /// point where "locked" appears) never tell whether an account exists.
+    /// </summary>
+    public AttemptLimit SignIn { get; set; } = new() { MaxFailures = 5, Window = TimeSpan.FromMinutes(15), HoldBack = TimeSpan.FromMinutes(15) };
+
     /// <summary>Work per challenge: the solver tries on average half of this many SHA-256 hashes.</summary>
     public int ChallengeMaxNumber { get; set; } = 100_000;
 
     public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
     public static bool IsValid(AttemptLimitOptions o) =>
-        o.Account.IsValid && o.Sim.IsValid && o.Address.IsValid
+        o.Account.IsValid && o.Sim.IsValid && o.Address.IsValid && o.SignIn.IsValid
         && o.ChallengeMaxNumber is >= 1_000 and <= 10_000_000
         && o.ChallengeLifetime > TimeSpan.Zero;
 }

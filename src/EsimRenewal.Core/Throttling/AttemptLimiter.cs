@@ -12,6 +12,9 @@ public enum AttemptSubjectKind
     Staff,
     Sim,
     Address,
+
+    /// <summary>A sign-in identifier (email or mobile number) that matches no account.</summary>
+    Identifier,
 }
 
 /// <summary>Whose failures count: an account, a staff member, a SIM or an IP address.</summary>
@@ -25,6 +28,8 @@ public sealed record AttemptSubject(AttemptSubjectKind Kind, string Id)
 
     public static AttemptSubject Address(string ip) => new(AttemptSubjectKind.Address, ip);
 
+    public static AttemptSubject Identifier(string normalizedIdentifier) => new(AttemptSubjectKind.Identifier, normalizedIdentifier);
+
     /// <summary>The counter's key: failures at one secret never count against another.</summary>
     public string KeyFor(string purpose) => $"{purpose}/{Kind.ToString().ToLowerInvariant()}:{Id}";
 }
@@ -35,6 +40,18 @@ public static class AttemptPurposes
     public const string Voucher = "voucher";
     public const string SimPin = "sim-pin";
     public const string OneTimeCode = "one-time-code";
+
+    /// <summary>Passwords at sign-in: per unknown identifier (known accounts have Identity's lockout) and per address.</summary>
+    public const string SignIn = "sign-in";
+
+    /// <summary>Registrations: every one counts against its address, which limits how many accounts one address makes.</summary>
+    public const string Registration = "registration";
+
+    /// <summary>Authenticator and recovery codes at sign-in: per account and per address.</summary>
+    public const string TwoFactor = "two-factor";
+
+    /// <summary>The current password asked again by a signed-in session (changing it, deleting the account).</summary>
+    public const string PasswordCheck = "password-check";
 }
 
 /// <summary>
@@ -174,6 +191,7 @@ public sealed class AttemptLimiter(
     {
         AttemptSubjectKind.Sim => options.Value.Sim,
         AttemptSubjectKind.Address => options.Value.Address,
+        AttemptSubjectKind.Identifier => options.Value.SignIn,
         _ => options.Value.Account,
     };
 }

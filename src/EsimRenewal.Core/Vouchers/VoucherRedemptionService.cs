@@ -270,9 +270,15 @@ public sealed class VoucherRedemptionService(
             state, row.ExpiresAt, row.VoidedAt, row.Redemption?.RedeemedAt, row.Redemption?.Channel, row.Redemption?.Iccid);
     }
 
-    public async Task<RedemptionSlip?> GetSlipAsync(Guid redemptionId, CancellationToken ct = default) =>
+    /// <summary>
+    /// The slip of a redemption for <paramref name="viewerId"/>: a staff member sees only the slips of
+    /// redemptions they made at their own desk (a slip names the customer's SIM and whoever redeemed);
+    /// an admin (<paramref name="seesAll"/>) sees every slip. Null for any other: no such slip, as far as
+    /// the viewer can tell.
+    /// </summary>
+    public async Task<RedemptionSlip?> GetSlipAsync(Guid redemptionId, string viewerId, bool seesAll, CancellationToken ct = default) =>
         await (from r in db.VoucherRedemptions.AsNoTracking()
-               where r.Id == redemptionId
+               where r.Id == redemptionId && (seesAll || r.RedeemedById == viewerId)
                join v in db.Vouchers on r.VoucherId equals v.Id
                join o in db.Orders on r.OrderId equals o.Id
                join s in db.Sims on r.SimId equals s.Id

@@ -1,7 +1,7 @@
-using System.Text.Json.Serialization;
 using EsimRenewal.Core.Auditing;
 using EsimRenewal.Core.Data;
 using EsimRenewal.Core.Identity;
+using EsimRenewal.Core.Throttling;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -19,12 +19,16 @@ public enum RegistrationStatus
     Registered,
     Duplicate,
     Rejected,
+
+    /// <summary>Many registrations came from this address lately: the form must carry a solved challenge.</summary>
+    ChallengeRequired,
 }
 
 public sealed record RegistrationResult(RegistrationStatus Status, IReadOnlyList<string> Errors)
 {
     public static readonly RegistrationResult Registered = new(RegistrationStatus.Registered, []);
     public static readonly RegistrationResult Duplicate = new(RegistrationStatus.Duplicate, []);
+    public static readonly RegistrationResult ChallengeRequired = new(RegistrationStatus.ChallengeRequired, []);
 }
 
 public enum SignInStatus
@@ -32,13 +36,57 @@ public enum SignInStatus
     SignedIn,
     LockedOut,
     Failed,
+
+    /// <summary>The password was right; the account has two-factor sign-in on, so a code comes next.</summary>
+    RequiresTwoFactor,
+
+    /// <summary>Many failures from this address lately: the form must carry a solved challenge (nothing was checked).</summary>
+    ChallengeRequired,
 }
 
-/// <summary>How a sign-in went and, when it succeeded, the account's roles (where it lands).</summary>
-public sealed record SignInOutcome(SignInStatus Status, IReadOnlyList<string> Roles)
+/// <summary>
+/// How a sign-in went and, when it succeeded, the account's roles (where it lands) and whether it has
+/// two-factor sign-in on (staff and admins without it are asked to turn it on).
+/// </summary>
+public sealed record SignInOutcome(SignInStatus Status, IReadOnlyList<string> Roles, bool TwoFactorEnabled = false)
 {
     public static readonly SignInOutcome Failed = new(SignInStatus.Failed, []);
     public static readonly SignInOutcome LockedOut = new(SignInStatus.LockedOut, []);
+    public static readonly SignInOutcome RequiresTwoFactor = new(SignInStatus.RequiresTwoFactor, []);
+    public static readonly SignInOutcome ChallengeRequired = new(SignInStatus.ChallengeRequired, []);
+
+    /// <summary>Staff and admins are asked to turn two-factor sign-in on until they have.</summary>
+    public bool ShouldEnrolTwoFactor => Status == SignInStatus.SignedIn && !TwoFactorEnabled && (Roles.Contains(Core.Identity.Roles.Staff) || Roles.Contains(Core.Identity.Roles.Admin));
+}
+
+/// <summary>Where a request comes from and the proof-of-work solution its form carried (when its address is held back).</summary>
+public sealed record Origin(string? Ip, string? ChallengeSolution)
+{
+    public IReadOnlyList<AttemptSubject> With(params AttemptSubject[] subjects) => Ip is null ? subjects : [.. subjects, AttemptSubject.Address(Ip)];
+}
+
+public enum PasswordCheckStatus
+{
+    Done,
+
+    /// <summary>The current password was wrong.</summary>
+    WrongPassword,
+
+    /// <summary>The new password was refused (<see cref="PasswordCheckResult.Errors"/>).</summary>
+    Rejected,
+    Locked,
+    ChallengeRequired,
+}
+
+/// <summary>How an action that asks for the current password again went (changing it, deleting the account).</summary>
+public sealed record PasswordCheckResult(PasswordCheckStatus Status, IReadOnlyList<string>? Errors = null, DateTimeOffset? LockedUntil = null)
+{
+    public static readonly PasswordCheckResult Done = new(PasswordCheckStatus.Done);
+    public static readonly PasswordCheckResult WrongPassword = new(PasswordCheckStatus.WrongPassword);
+    public static readonly PasswordCheckResult ChallengeRequired = new(PasswordCheckStatus.ChallengeRequired);
+
+    public static PasswordCheckResult Held(AttemptGate gate) =>
+        gate.LockedUntil is { } until ? new(PasswordCheckStatus.Locked, LockedUntil: until) : ChallengeRequired;
 }
 
 public enum InvitationState
@@ -90,12 +138,23 @@ public sealed class AccountService(
     UserManager<ApplicationUser> users,
     SignInManager<ApplicationUser> signIn,
     InvitationTokens invitations,
+    AttemptLimiter limiter,
+    DummyPasswordCheck dummyPassword,
     TimeProvider clock,
     ILogger<AccountService> logger)
 {
-    /// <summary>Creates a traveller account and signs it in. Nothing is written when it fails.</summary>
-    public async Task<RegistrationResult> RegisterAsync(SignInIdentifier identifier, string password, string culture)
+    /// <summary>
+    /// Creates a traveller account and signs it in. Nothing is written when it fails. Every registration
+    /// counts against its address: past the limit the form must carry a solved challenge.
+    /// </summary>
+    public async Task<RegistrationResult> RegisterAsync(SignInIdentifier identifier, string password, string culture, Origin origin)
     {
+        var subjects = origin.With();
+        if (!(await limiter.CheckAsync(AttemptPurposes.Registration, subjects, origin.ChallengeSolution)).IsOpen)
+        {
+            return RegistrationResult.ChallengeRequired;
+        }
+        await limiter.RecordFailureAsync(AttemptPurposes.Registration, subjects, new Actor(null, "registration", origin.Ip));
         if (await FindAsync(identifier) is not null)
         {
             return RegistrationResult.Duplicate;
@@ -136,36 +195,53 @@ public sealed class AccountService(
     }
 
     /// <summary>
-    /// Signs in with the email address or the mobile number; repeated failures lock the account for a
-    /// while (Identity lockout). Sign-ins of staff and admins are audited, successful or not, with the
-    /// address they came from (<paramref name="ip"/>).
+    /// Signs in with the email address or the mobile number. Repeated failures lock the account for a
+    /// while (Identity's lockout); an identifier that matches no account is locked the same way by the
+    /// limiter, and takes as long (a password is hashed either way), so neither the answer nor its time
+    /// tells whether an account exists. An address with many failures must solve a challenge, and is
+    /// never locked. Sign-ins of staff and admins are audited, successful or not, with their address.
     /// </summary>
-    public async Task<SignInOutcome> SignInAsync(SignInIdentifier identifier, string password, bool remember, string? ip)
+    public async Task<SignInOutcome> SignInAsync(SignInIdentifier identifier, string password, bool remember, Origin origin)
     {
         var user = await FindAsync(identifier);
+        var subjects = user is null ? origin.With(AttemptSubject.Identifier(identifier.Value)) : origin.With();
+        var gate = await limiter.CheckAsync(AttemptPurposes.SignIn, subjects, origin.ChallengeSolution);
+        if (gate.LockedUntil is not null)
+        {
+            return SignInOutcome.LockedOut;
+        }
+        if (gate.ChallengeRequired)
+        {
+            return SignInOutcome.ChallengeRequired;
+        }
         if (user is null)
         {
-            return SignInOutcome.Failed;
+            dummyPassword.Verify(password);
+            var held = await limiter.RecordFailureAsync(AttemptPurposes.SignIn, subjects, new Actor(null, "sign-in", origin.Ip));
+            return held.LockedUntil is null ? SignInOutcome.Failed : SignInOutcome.LockedOut;
         }
         var wasLocked = await users.IsLockedOutAsync(user);
         var result = await signIn.PasswordSignInAsync(user, password, remember, lockoutOnFailure: true);
-        var roles = (await users.GetRolesAsync(user)).ToList();
-        if (roles.Contains(Roles.Staff) || roles.Contains(Roles.Admin))
+        if (result.RequiresTwoFactor)
         {
-            var action = result.Succeeded ? "account.signed-in"
-                : !result.IsLockedOut ? "account.sign-in-failed"
-                : wasLocked ? "account.sign-in-refused-locked"
-                : "account.locked-out";
-            AuditLog.Record(db, new Actor(user.Id, user.UserName, ip), action, UserAdminService.EntityType, user.Id, null,
-                new SignInSnapshot(roles, user.AccessFailedCount, result.IsLockedOut ? user.LockoutEnd : null), clock.GetUtcNow());
-            await db.SaveChangesAsync();
+            return SignInOutcome.RequiresTwoFactor;
         }
+        if (!result.Succeeded)
+        {
+            await limiter.RecordFailureAsync(AttemptPurposes.SignIn, subjects, new Actor(null, "sign-in", origin.Ip));
+        }
+        var roles = (await users.GetRolesAsync(user)).ToList();
+        var action = result.Succeeded ? "account.signed-in"
+            : !result.IsLockedOut ? "account.sign-in-failed"
+            : wasLocked ? "account.sign-in-refused-locked"
+            : "account.locked-out";
+        await SignInAudit.RecordAsync(db, user, roles, action, origin.Ip, result.IsLockedOut, method: null, clock.GetUtcNow());
         if (result.IsLockedOut)
         {
             logger.LogWarning("Account {UserId} is locked out after repeated failed sign-ins", user.Id);
             return SignInOutcome.LockedOut;
         }
-        return result.Succeeded ? new SignInOutcome(SignInStatus.SignedIn, roles) : SignInOutcome.Failed;
+        return result.Succeeded ? new SignInOutcome(SignInStatus.SignedIn, roles, user.TwoFactorEnabled) : SignInOutcome.Failed;
     }
 
     /// <summary>What an invitation link opens: the account to set a password for, or why not.</summary>
@@ -281,18 +357,32 @@ public sealed class AccountService(
         return ContactChange.Saved;
     }
 
-    /// <summary>Changes the password after checking the current one; other sessions end (new security stamp).</summary>
-    public async Task<IReadOnlyList<string>> ChangePasswordAsync(string userId, string currentPassword, string newPassword)
+    /// <summary>
+    /// Changes the password after checking the current one; other sessions end (new security stamp).
+    /// Wrong current passwords count per account and per address, so a stolen session cannot guess it.
+    /// </summary>
+    public async Task<PasswordCheckResult> ChangePasswordAsync(string userId, string currentPassword, string newPassword, Origin origin)
     {
         var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException($"No account {userId}.");
+        var subjects = origin.With(AttemptSubject.Account(userId));
+        var gate = await limiter.CheckAsync(AttemptPurposes.PasswordCheck, subjects, origin.ChallengeSolution);
+        if (!gate.IsOpen)
+        {
+            return PasswordCheckResult.Held(gate);
+        }
+        if (!await users.CheckPasswordAsync(user, currentPassword))
+        {
+            await limiter.RecordFailureAsync(AttemptPurposes.PasswordCheck, subjects, new Actor(userId, user.UserName, origin.Ip));
+            return PasswordCheckResult.WrongPassword;
+        }
         var changed = await users.ChangePasswordAsync(user, currentPassword, newPassword);
         if (!changed.Succeeded)
         {
-            return changed.Errors.Select(e => e.Description).Distinct().ToList();
+            return new PasswordCheckResult(PasswordCheckStatus.Rejected, changed.Errors.Select(e => e.Description).Distinct().ToList());
         }
         await signIn.RefreshSignInAsync(user);
         logger.LogInformation("Account {UserId} changed its password", userId);
-        return [];
+        return PasswordCheckResult.Done;
     }
 
     /// <summary>The language of the account's emails (receipts, reminders).</summary>
@@ -308,12 +398,19 @@ public sealed class AccountService(
     /// added again with its PIN); its orders stay as financial records without the personal data;
     /// nothing is left half done (one transaction).
     /// </summary>
-    public async Task<bool> DeleteAsync(string userId, string password)
+    public async Task<PasswordCheckResult> DeleteAsync(string userId, string password, Origin origin)
     {
         var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException($"No account {userId}.");
+        var subjects = origin.With(AttemptSubject.Account(userId));
+        var gate = await limiter.CheckAsync(AttemptPurposes.PasswordCheck, subjects, origin.ChallengeSolution);
+        if (!gate.IsOpen)
+        {
+            return PasswordCheckResult.Held(gate);
+        }
         if (!await users.CheckPasswordAsync(user, password))
         {
-            return false;
+            await limiter.RecordFailureAsync(AttemptPurposes.PasswordCheck, subjects, new Actor(userId, user.UserName, origin.Ip));
+            return PasswordCheckResult.WrongPassword;
         }
         await using var transaction = await db.Database.BeginTransactionAsync();
         foreach (var sim in await db.Sims.Where(s => s.OwnerId == userId).ToListAsync())
@@ -342,14 +439,8 @@ public sealed class AccountService(
         await transaction.CommitAsync();
         await signIn.SignOutAsync();
         logger.LogInformation("Account {UserId} was deleted by its owner", userId);
-        return true;
+        return PasswordCheckResult.Done;
     }
-
-    /// <summary>An audited sign-in: the account's roles, its failed sign-ins in a row, and until when it is locked out (if it is).</summary>
-    private sealed record SignInSnapshot(
-        IReadOnlyList<string> Roles,
-        int FailedSignIns,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LockedUntil);
 
     /// <summary>The account that signs in with this email address or mobile number.</summary>
     private async Task<ApplicationUser?> FindAsync(SignInIdentifier identifier) => identifier.Kind == IdentifierKind.Email

@@ -31,6 +31,7 @@ public sealed record UserDetail(
     bool HasPassword,
     string PreferredCulture,
     int FailedSignIns,
+    bool TwoFactorEnabled,
     IReadOnlyList<AuditRow> History)
 {
     public string Name => Email ?? Phone ?? Id;
@@ -144,7 +145,7 @@ public sealed class UserAdminService(
     public async Task<UserDetail?> GetAsync(string userId, CancellationToken ct = default)
     {
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.Id, u.Email, u.PhoneNumber, u.CreatedAt, u.LockoutEnd, HasPassword = u.PasswordHash != null, u.PreferredCulture, u.AccessFailedCount })
+            .Select(u => new { u.Id, u.Email, u.PhoneNumber, u.CreatedAt, u.LockoutEnd, HasPassword = u.PasswordHash != null, u.PreferredCulture, u.AccessFailedCount, u.TwoFactorEnabled })
             .SingleOrDefaultAsync(ct);
         if (user is null)
         {
@@ -153,7 +154,7 @@ public sealed class UserAdminService(
         var roles = await RolesOfAsync([user.Id], ct);
         var history = await new AuditTrail(db).SearchAsync(new AuditSearch(EntityId: user.Id), ct);
         return new UserDetail(user.Id, user.Email, user.PhoneNumber, roles.GetValueOrDefault(user.Id, []), user.CreatedAt, user.LockoutEnd,
-            user.HasPassword, user.PreferredCulture, user.AccessFailedCount, history.Entries.Take(10).ToList());
+            user.HasPassword, user.PreferredCulture, user.AccessFailedCount, user.TwoFactorEnabled, history.Entries.Take(10).ToList());
     }
 
     /// <summary>
@@ -346,6 +347,33 @@ public sealed class UserAdminService(
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Account {UserId} unlocked by {ActorId}", user.Id, actor.UserId);
+        return UserResult.Done(user.Id);
+    }
+
+    /// <summary>
+    /// Turns the account's two-factor sign-in off (its phone was lost along with its recovery codes): a
+    /// new key, no recovery codes, its sessions end. The person signs in with the password and enrols again.
+    /// </summary>
+    public async Task<UserResult> ResetTwoFactorAsync(string userId, Actor actor, CancellationToken ct = default)
+    {
+        await using var transaction = await BeginAsync(ct);
+        if (!await IsActiveAdminAsync(actor, ct))
+        {
+            return UserRefusal.NotAllowed;
+        }
+        if (await users.FindByIdAsync(userId) is not { } user)
+        {
+            return UserRefusal.NotFound;
+        }
+        if (!user.TwoFactorEnabled)
+        {
+            return UserResult.Done(user.Id);
+        }
+        await TwoFactorService.TurnOffAsync(users, user);
+        AuditLog.Record(db, actor, "user.two-factor-reset", EntityType, user.Id, new { twoFactor = true }, new { twoFactor = false }, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        logger.LogInformation("Two-factor sign-in of account {UserId} reset by {ActorId}", user.Id, actor.UserId);
         return UserResult.Done(user.Id);
     }
 

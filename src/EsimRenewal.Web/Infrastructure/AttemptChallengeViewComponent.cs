@@ -34,6 +34,10 @@ public static class AttemptChallengeExtensions
     public static string? ChallengeSolution(this PageModel page) =>
         page.Request.HasFormContentType && page.Request.Form.TryGetValue(AttemptChallengeViewComponent.FieldName, out var value) ? value.ToString() : null;
 
+    /// <summary>Where the request comes from and the challenge solution its form carried, for the account services.</summary>
+    public static Accounts.Origin Origin(this PageModel page) =>
+        new(page.HttpContext.Connection.RemoteIpAddress?.ToString(), page.ChallengeSolution());
+
     /// <summary>
     /// Marks the response as "solve the challenge, then this form submits itself". The form then
     /// carries back what was typed (a PIN or code too, on this uncached answer only), so the person

@@ -17,6 +17,8 @@ using EsimRenewal.Web.Notifications;
 using EsimRenewal.Web.Seeding;
 using EsimRenewal.Web.Vouchers;
 using FluentValidation;
+using EsimRenewal.Core.Throttling;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
@@ -62,6 +64,9 @@ public static class HostingExtensions
 
     public static void AddEsimIdentity(this WebApplicationBuilder builder)
     {
+        // Identity's lockout of an account after failed sign-ins takes the limiter's numbers for sign-ins, which an
+        // identifier that matches no account meets as well (see AttemptLimitOptions.SignIn).
+        var signInLimit = (builder.Configuration.GetSection(AttemptLimitOptions.Section).Get<AttemptLimitOptions>() ?? new AttemptLimitOptions()).SignIn;
         builder.Services
             .AddIdentity<ApplicationUser, IdentityRole>(options =>
             {
@@ -73,13 +78,17 @@ public static class HostingExtensions
                 options.Password.RequireUppercase = false;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.MaxFailedAccessAttempts = signInLimit.MaxFailures;
+                options.Lockout.DefaultLockoutTimeSpan = signInLimit.HoldBack;
                 options.SignIn.RequireConfirmedAccount = false;
             })
             .AddEntityFrameworkStores<EsimDbContext>()
             .AddErrorDescriber<LocalizedIdentityErrorDescriber>()
+            .AddPasswordValidator<CommonPasswordValidator>()
             .AddDefaultTokenProviders();
+        builder.Services.AddSingleton(CommonPasswords.Load());
+        builder.Services.AddScoped<DummyPasswordCheck>();
+        builder.Services.AddScoped<TwoFactorService>();
 
         builder.Services.ConfigureApplicationCookie(options =>
         {
@@ -92,17 +101,25 @@ public static class HostingExtensions
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.SlidingExpiration = true;
             options.ExpireTimeSpan = TimeSpan.FromDays(14);
+            StaffSessions.Configure(options); // staff and admins: 12 hours at most
         });
 
         // Roles and locks reach signed-in sessions within a minute: the cookie's principal is rebuilt from the
         // database, and a changed security stamp (a lock, a password change) ends the session.
-        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        builder.Services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.FromMinutes(1);
+            o.OnRefreshingPrincipal = StaffSessions.KeepTwoFactorClaim;
+        });
         builder.Services.AddSingleton<InvitationTokens>();
         builder.Services.AddScoped<UserAdminService>();
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Staff, Roles.Admin))
-            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.AdminTwoFactor, p => p.RequireRole(Roles.Admin).AddRequirements(new TwoFactorRequirement()));
+        builder.Services.AddScoped<IAuthorizationHandler, TwoFactorRequirementHandler>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, TwoFactorAuthorizationResultHandler>();
     }
 
     public static void AddEsimWeb(this WebApplicationBuilder builder)
@@ -118,7 +135,11 @@ public static class HostingExtensions
 
             options.Conventions.AuthorizeFolder("/Staff", Policies.Staff);
             options.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
+            // Voucher codes and account rights need an admin signed in with two factors (the refund handler too, by its attribute).
+            options.Conventions.AuthorizeFolder("/Admin/Vouchers", Policies.AdminTwoFactor);
+            options.Conventions.AuthorizeFolder("/Admin/Users", Policies.AdminTwoFactor);
         })
+        .AddMvcOptions(o => o.Filters.Add<TwoFactorHandlerFilter>())
         .AddViewLocalization()
         .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
         builder.Services.AddLocalizedBindingMessages();
@@ -205,6 +226,7 @@ public static class HostingExtensions
             await scope.ServiceProvider.GetRequiredService<EsimDbContext>().Database.MigrateAsync();
         }
         await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync();
+        scope.ServiceProvider.GetRequiredService<DummyPasswordCheck>().Warm();
     }
 }
 
@@ -220,4 +242,7 @@ public static class Policies
 {
     public const string Staff = "Staff";
     public const string Admin = "Admin";
+
+    /// <summary>An admin whose session signed in with two factors: voucher codes, refunds, accounts' roles and locks, invitations.</summary>
+    public const string AdminTwoFactor = "AdminTwoFactor";
 }

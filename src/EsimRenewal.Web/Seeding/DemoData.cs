@@ -30,6 +30,18 @@ public sealed class DemoData(
 
     /// <summary>The demo admin's password, as appsettings.Development.json and docker-compose.yml give it in Seed:AdminPassword.</summary>
     public const string AdminPassword = "Admin-demo-2026";
+
+    /// <summary>The demo admin (appsettings.Development.json's Seed:AdminEmail), enrolled in two-factor sign-in with the key below.</summary>
+    public const string AdminEmail = "admin@example.com";
+
+    /// <summary>
+    /// DEMO ONLY, public in this repository: the demo admin's authenticator key (base32, 160 bits), so a
+    /// demo can reach the actions that need two-factor sign-in. ./run.sh prints it and
+    /// scripts/demo-totp.py turns it into the current code; add it to any authenticator app. Seeded only
+    /// with Seed:DemoData (never outside Development). See docs/decisions/0020.
+    /// </summary>
+    public const string AdminAuthenticatorKey = "DEMOADMINKEYDEMOADMINKEYDEMOADMI";
+
     public static readonly string PhysicalIccid = Iccid.FromBody("898110000000000001").Value;
     public static readonly string EsimIccid = Iccid.FromBody("898110000000000002").Value;
     public const string PhysicalPin = "1234";
@@ -67,6 +79,7 @@ public sealed class DemoData(
             var staff = await EnsureUserAsync(StaffEmail, StaffPassword, Roles.Staff);
             await SeedSimsAsync(traveller, ct);
             await vouchers.SeedDemoBatchAsync(new Core.Auditing.Actor(staff.Id, "demo seed", null), ct);
+            await EnrolDemoAdminAsync();
         }
         await transaction.CommitAsync(ct);
         if (seed.DemoData && !string.IsNullOrWhiteSpace(seed.DemoVoucherFile))
@@ -102,6 +115,18 @@ public sealed class DemoData(
         ];
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         await File.WriteAllLinesAsync(path, lines, ct);
+    }
+
+    /// <summary>The demo admin signs in with the demo authenticator key (staff@example.com is not enrolled: it is asked to enrol).</summary>
+    private async Task EnrolDemoAdminAsync()
+    {
+        if (await users.FindByNameAsync(AdminEmail) is not { } admin || admin.TwoFactorEnabled)
+        {
+            return;
+        }
+        await users.SetAuthenticationTokenAsync(admin, "[AspNetUserStore]", "AuthenticatorKey", AdminAuthenticatorKey);
+        await users.SetTwoFactorEnabledAsync(admin, true);
+        logger.LogInformation("Demo admin {UserId} enrolled in two-factor sign-in with the public demo key", admin.Id);
     }
 
     private async Task<ApplicationUser> EnsureUserAsync(string email, string password, string role)

@@ -23,7 +23,8 @@ public sealed class AuthorizationMatrixTests(PortalFixture portal) : IClassFixtu
         var scenario = new VoucherScenario(portal.Factory);
         await scenario.UserAsync("traveller@example.com", Roles.Traveller);
         await scenario.UserAsync("desk@example.com", Roles.Staff);
-        await scenario.UserAsync("boss@example.com", Roles.Admin);
+        await scenario.AdminWithTwoFactorAsync("boss@example.com");
+        await scenario.UserAsync("plain@example.com", Roles.Admin); // an admin who has not turned two-factor sign-in on
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -113,6 +114,36 @@ public sealed class AuthorizationMatrixTests(PortalFixture portal) : IClassFixtu
             var response = await SendAsync(client, endpoint, token);
             Assert.False(SentTo(response, "/account/"), $"{endpoint} turned a staff member away");
             Assert.True((int)response.StatusCode < 500, $"{endpoint} answered {(int)response.StatusCode}");
+        }
+    }
+
+    /// <summary>Voucher codes, accounts and refunds: the endpoints that need an admin signed in with two factors.</summary>
+    private static bool NeedsTwoFactor(Endpoint endpoint) =>
+        endpoint.Url.StartsWith("/admin/vouchers", StringComparison.Ordinal)
+        || endpoint.Url.StartsWith("/admin/users", StringComparison.Ordinal)
+        || (endpoint.Url.StartsWith("/admin/orders/", StringComparison.Ordinal) && endpoint.Url.EndsWith("?handler=Refund", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task Admins_without_two_factor_are_sent_to_enrol_from_vouchers_accounts_and_refunds_by_get_and_post_and_change_nothing()
+    {
+        var client = await portal.Factory.SignedInAsync("plain@example.com", VoucherScenario.Password);
+        var token = await TokenAsync(client, "/staff/redeem");
+        var before = await CountsAsync();
+        var protectedEndpoints = Endpoints().Where(NeedsTwoFactor).ToList();
+
+        Assert.Contains(protectedEndpoints, e => e is { Method: "POST", Url: "/admin/vouchers" });
+        Assert.Contains(protectedEndpoints, e => e.Method == "POST" && e.Url.EndsWith("?handler=Roles", StringComparison.Ordinal));
+        Assert.Contains(protectedEndpoints, e => e.Method == "GET" && e.Url == "/admin/users/invite");
+        foreach (var endpoint in protectedEndpoints)
+        {
+            var response = await SendAsync(client, endpoint, token);
+            Assert.True(SentTo(response, "/account/two-factor?required=true&returnUrl="), $"{endpoint} did not ask an admin without two-factor sign-in to enrol");
+        }
+        Assert.Equal(before, await CountsAsync());
+        foreach (var endpoint in Endpoints().Where(e => !NeedsTwoFactor(e)))
+        {
+            var response = await SendAsync(client, endpoint, token);
+            Assert.False(SentTo(response, "/account/"), $"{endpoint} turned an admin without two-factor sign-in away");
         }
     }
 

@@ -24,7 +24,7 @@ public sealed partial class InvitationTests(MailPortalFixture mail) : IClassFixt
     public async Task InitializeAsync()
     {
         await mail.Database.ResetAsync();
-        _admin = await _scenario.UserAsync("admin@example.com", Roles.Admin);
+        _admin = await _scenario.AdminWithTwoFactorAsync("admin@example.com");
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -111,7 +111,7 @@ public sealed partial class InvitationTests(MailPortalFixture mail) : IClassFixt
         var accepted = await AcceptAsync(browser, path);
 
         Assert.True(accepted.IsRedirect());
-        Assert.Equal("/staff/redeem", accepted.Headers.Location!.OriginalString);
+        Assert.Equal("/account/two-factor?returnUrl=%2Fstaff%2Fredeem", accepted.Headers.Location!.OriginalString); // asked to turn two-factor sign-in on (0020)
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/staff/redeem")).StatusCode);
         account = await AccountAsync("kenji@example.com");
         Assert.NotNull(account.PasswordHash);
@@ -120,7 +120,7 @@ public sealed partial class InvitationTests(MailPortalFixture mail) : IClassFixt
         var signIn = mail.Portal.NewClient();
         var signedIn = await signIn.SubmitAsync(await signIn.GetDocumentAsync("/account/login"), "[data-testid=login-form]",
             new Dictionary<string, string> { ["Input.Identifier"] = "kenji@example.com", ["Input.Password"] = NewPassword });
-        Assert.Equal("/staff/redeem", signedIn.Headers.Location!.OriginalString);
+        Assert.Equal("/account/two-factor?returnUrl=%2Fstaff%2Fredeem", signedIn.Headers.Location!.OriginalString);
 
         // The link a second time: refused, and the password stays.
         var other = mail.Portal.NewBrowser("en");
@@ -143,7 +143,7 @@ public sealed partial class InvitationTests(MailPortalFixture mail) : IClassFixt
     }
 
     [Fact]
-    public async Task An_invited_admin_lands_on_the_dashboard_and_the_language_defaults_to_the_admins()
+    public async Task An_invited_admin_goes_on_to_the_dashboard_after_the_two_factor_prompt_and_the_language_defaults_to_the_admins()
     {
         var admin = await mail.Portal.SignedInClientAsync("admin@example.com", "zh-Hans");
 
@@ -153,7 +153,7 @@ public sealed partial class InvitationTests(MailPortalFixture mail) : IClassFixt
         Assert.Equal("请设置您的樱花流量账户", email.Subject);
         Assert.Contains("角色：管理员", email.TextBody);
         var accepted = await AcceptAsync(mail.Portal.NewBrowser("zh-Hans"), path);
-        Assert.Equal("/admin", accepted.Headers.Location!.OriginalString);
+        Assert.Equal("/account/two-factor?returnUrl=%2Fadmin", accepted.Headers.Location!.OriginalString);
         Assert.Equal(["Admin"], await mail.Database.RolesOfAsync((await AccountAsync("li@example.com")).Id));
     }
 
@@ -284,6 +284,7 @@ public sealed partial class InvitationTests(MailPortalFixture mail) : IClassFixt
     [InlineData(NewPassword, "something else entirely", "The passwords do not match.")]
     [InlineData("", "", "Enter your password.")]
     [InlineData("x20000", "x20000", "The password must be 8 to 128 characters long.")]
+    [InlineData("Sunshine1", "Sunshine1", "This password is too common and easy to guess. Please choose a more unusual one (several unrelated words work well).")]
     public async Task A_bad_password_on_the_invitation_page_changes_nothing_and_says_why(string password, string confirm, string message)
     {
         var admin = await mail.Portal.SignedInClientAsync("admin@example.com");

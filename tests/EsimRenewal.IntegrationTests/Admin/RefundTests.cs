@@ -21,14 +21,16 @@ public sealed class RefundTests(PaymentFixture payments) : IClassFixture<Payment
     {
         await payments.ResetAsync();
         await payments.SeedPlansAsync();
-        await new VoucherScenario(payments.Portal).UserAsync("boss@example.com", Roles.Admin);
+        await new VoucherScenario(payments.Portal).AdminWithTwoFactorAsync("boss@example.com");
         _admin = payments.NewClient();
         var response = await _admin.SubmitAsync(await _admin.GetDocumentAsync("/account/login"), "[data-testid=login-form]", new Dictionary<string, string>
         {
             ["Input.Identifier"] = "boss@example.com",
             ["Input.Password"] = VoucherScenario.Password,
         });
+        response = await payments.Portal.AnswerSecondStepAsync(_admin, response, "boss@example.com"); // refunds need two-factor sign-in
         Assert.True(response.IsRedirect());
+        Assert.Equal("/admin", response.Headers.Location!.OriginalString);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

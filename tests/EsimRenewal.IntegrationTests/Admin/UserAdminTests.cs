@@ -22,7 +22,7 @@ public sealed class UserAdminTests(PortalFixture portal) : IClassFixture<PortalF
     public async Task InitializeAsync()
     {
         await portal.Database.ResetAsync();
-        _admin = await _scenario.UserAsync("admin@example.com", Roles.Admin);
+        _admin = await _scenario.AdminWithTwoFactorAsync("admin@example.com");
         _staff = await _scenario.UserAsync("staff@example.com", Roles.Staff);
     }
 
@@ -248,7 +248,7 @@ public sealed class UserAdminTests(PortalFixture portal) : IClassFixture<PortalF
     [Fact]
     public async Task A_demoted_admins_session_can_no_longer_manage_accounts()
     {
-        var second = await _scenario.UserAsync("second@example.com", Roles.Admin);
+        var second = await _scenario.AdminWithTwoFactorAsync("second@example.com");
         var admin = await AdminAsync();
         var secondSession = await AdminAsync("second@example.com");
         await secondSession.GetDocumentAsync("/admin/users"); // signed in as an admin, cookie issued
@@ -271,7 +271,7 @@ public sealed class UserAdminTests(PortalFixture portal) : IClassFixture<PortalF
     [Fact]
     public async Task Two_admins_demoting_each_other_at_once_leave_one_admin()
     {
-        var second = await _scenario.UserAsync("second@example.com", Roles.Admin);
+        var second = await _scenario.AdminWithTwoFactorAsync("second@example.com");
         var one = await AdminAsync();
         var two = await AdminAsync("second@example.com");
         // Both forms open before either is sent.

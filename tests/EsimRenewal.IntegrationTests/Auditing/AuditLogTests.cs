@@ -24,7 +24,7 @@ public sealed class AuditLogTests(PortalFixture portal) : IClassFixture<PortalFi
     public async Task InitializeAsync()
     {
         await portal.Database.ResetAsync();
-        _admin = await _scenario.UserAsync("admin@example.com", Roles.Admin);
+        _admin = await _scenario.UserAsync("admin@example.com", Roles.Admin); // the audit log needs no two-factor sign-in
         _staff = await _scenario.UserAsync("staff@example.com", Roles.Staff);
     }
 
@@ -96,11 +96,19 @@ public sealed class AuditLogTests(PortalFixture portal) : IClassFixture<PortalFi
         var outside = await external.SubmitAsync(await external.GetDocumentAsync("/account/login?ReturnUrl=https%3A%2F%2Fevil.example%2F"), "[data-testid=login-form]",
             new Dictionary<string, string> { ["Input.Identifier"] = "staff@example.com", ["Input.Password"] = VoucherScenario.Password });
 
-        Assert.Equal("/admin", admin.Headers.Location!.OriginalString);
-        Assert.Equal("/staff/redeem", staff.Headers.Location!.OriginalString);
+        // Staff and admins without two-factor sign-in are asked to turn it on first, with where they land next (0020).
+        Assert.Equal("/account/two-factor?returnUrl=%2Fadmin", admin.Headers.Location!.OriginalString);
+        Assert.Equal("/account/two-factor?returnUrl=%2Fstaff%2Fredeem", staff.Headers.Location!.OriginalString);
         Assert.Equal("/sims", traveller.Headers.Location!.OriginalString);
-        Assert.Equal("/admin/vouchers", returning.Headers.Location!.OriginalString);
-        Assert.Equal("/staff/redeem", outside.Headers.Location!.OriginalString);
+        Assert.Equal("/account/two-factor?returnUrl=%2Fadmin%2Fvouchers", returning.Headers.Location!.OriginalString);
+        Assert.Equal("/account/two-factor?returnUrl=%2Fstaff%2Fredeem", outside.Headers.Location!.OriginalString);
+        // With it on, the second step lands them directly.
+        await portal.Factory.EnrolAsync(_admin.Id);
+        var enrolled = portal.Factory.NewClient();
+        var afterPassword = await enrolled.SubmitAsync(await enrolled.GetDocumentAsync("/account/login"), "[data-testid=login-form]",
+            new Dictionary<string, string> { ["Input.Identifier"] = "admin@example.com", ["Input.Password"] = VoucherScenario.Password });
+        var landed = await portal.Factory.AnswerSecondStepAsync(enrolled, afterPassword, "admin@example.com");
+        Assert.Equal("/admin", landed.Headers.Location!.OriginalString);
     }
 
     /// <summary>Writes entries at chosen times (inserting is all the log allows).</summary>

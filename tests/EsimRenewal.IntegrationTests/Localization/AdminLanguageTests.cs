@@ -16,7 +16,7 @@ public sealed partial class AdminLanguageTests(PortalFixture portal) : IClassFix
     {
         await portal.Database.ResetAsync();
         var scenario = new VoucherScenario(portal.Factory);
-        var admin = await scenario.UserAsync("admin@example.com", Roles.Admin);
+        var admin = await scenario.AdminWithTwoFactorAsync("admin@example.com");
         _staff = await scenario.UserAsync("staff@example.com", Roles.Staff);
         await using var db = portal.Database.NewContext();
         AuditLog.Record(db, new Actor(admin.Id, "admin@example.com", "203.0.113.1"), "user.roles-changed", "User", _staff.Id,

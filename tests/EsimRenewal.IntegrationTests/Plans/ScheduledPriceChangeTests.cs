@@ -67,6 +67,7 @@ public sealed class ScheduledPriceChangeTests(PortalFixture portal) : IClassFixt
         // At its time, with nobody doing anything: the new price everywhere.
         portal.Factory.Clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(("¥2,180", "¥2,180", "¥2,180"), (await StorefrontPriceAsync(), await PlanPagePriceAsync(), await RenewalPagePriceAsync()));
+        _admin = await portal.Factory.AdminAsync(); // six days later: an admin's session lasts 12 hours at most (0020), so signs in again
         var list = await _admin.GetDocumentAsync("/admin/plans");
         Assert.Equal("¥2,180", list.Text("[data-plan-code=week] [data-testid=price]"));
         Assert.Equal("—", list.Text("[data-plan-code=week] [data-testid=scheduled]"));

@@ -22,7 +22,7 @@ public sealed class VoucherBatchTests(PortalFixture portal) : IClassFixture<Port
     public async Task InitializeAsync()
     {
         await portal.Database.ResetAsync();
-        _admin = await _scenario.UserAsync("admin@example.com", Roles.Admin);
+        _admin = await _scenario.AdminWithTwoFactorAsync("admin@example.com");
         _traveller = await _scenario.UserAsync("mei@example.com", Roles.Traveller);
         _plan = await _scenario.PlanAsync("jp-7d", 7, SimKinds.Both);
         _sim = await _scenario.SimAsync(_traveller.Id, SimKind.Physical, _plan);

@@ -74,6 +74,7 @@ internal static class VoucherHttp
             ["Input.Identifier"] = email,
             ["Input.Password"] = VoucherScenario.Password,
         });
+        response = await portal.AnswerSecondStepAsync(client, response, email); // accounts with two-factor sign-in on
         Assert.True(response.IsRedirect(), $"Signing in as {email} failed: {(int)response.StatusCode}");
         return client;
     }

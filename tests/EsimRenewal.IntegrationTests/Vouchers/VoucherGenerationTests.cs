@@ -21,7 +21,7 @@ public sealed class VoucherGenerationTests(ManualGenerationFixture portal, ITest
     public async Task InitializeAsync()
     {
         await portal.Database.ResetAsync();
-        _admin = await _scenario.UserAsync("admin@example.com", Roles.Admin);
+        _admin = await _scenario.AdminWithTwoFactorAsync("admin@example.com");
         _plan = await _scenario.PlanAsync("jp-30d", 30, SimKinds.Both);
     }
 

@@ -159,6 +159,31 @@ public sealed class VoucherRedemptionPageTests(PortalFixture portal) : IClassFix
     }
 
     [Fact]
+    public async Task A_slip_opens_for_the_desk_that_redeemed_and_for_admins_but_not_for_another_desk()
+    {
+        await _scenario.UserAsync("counter2@example.com", Roles.Staff);
+        await _scenario.UserAsync("boss@example.com", Roles.Admin); // seeing slips needs no two-factor sign-in
+        var desk = await portal.Factory.SignedInClientAsync("desk@example.com");
+        var preview = await HtmlForms.ParseAsync(await desk.StaffPreviewAsync(_codes[1].ToString(), _sim.Iccid));
+        var slipUrl = (await desk.SubmitAsync(preview, "[data-testid=staff-confirm-form]", new Dictionary<string, string>())).Headers.Location!.OriginalString;
+        var otherDesk = await portal.Factory.SignedInClientAsync("counter2@example.com");
+        var admin = await portal.Factory.SignedInClientAsync("boss@example.com");
+
+        var own = await desk.GetAsync(slipUrl);
+        var foreign = await otherDesk.GetAsync(slipUrl);
+        var byAdmin = await admin.GetAsync(slipUrl);
+        var lookUp = await HtmlForms.ParseAsync(await otherDesk.LookUpAsync(_codes[1].ToString()));
+
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        Assert.DoesNotContain("desk@example.com", await foreign.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, byAdmin.StatusCode);
+        Assert.Equal("desk@example.com", (await HtmlForms.ParseAsync(byAdmin)).QuerySelectorAll("[data-testid=slip] dd").Last().TextContent.Trim());
+        Assert.Empty(lookUp.Errors()); // the other desk still looks the voucher up
+        Assert.NotNull(lookUp.QuerySelector("[data-testid=voucher-details]"));
+    }
+
+    [Fact]
     public async Task Staff_see_already_redeemed_with_when_and_channel_on_a_second_attempt()
     {
         var client = await portal.Factory.SignedInClientAsync("desk@example.com");

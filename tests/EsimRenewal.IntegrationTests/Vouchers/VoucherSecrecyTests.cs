@@ -24,7 +24,7 @@ public sealed class VoucherSecrecyTests(ManualGenerationFixture portal) : IClass
     [Fact]
     public async Task No_column_of_any_table_and_no_log_line_ever_holds_a_code()
     {
-        await _scenario.UserAsync("admin@example.com", Roles.Admin);
+        await _scenario.AdminWithTwoFactorAsync("admin@example.com");
         var traveller = await _scenario.UserAsync("mei@example.com", Roles.Traveller);
         await _scenario.UserAsync("desk@example.com", Roles.Staff);
         var plan = await _scenario.PlanAsync("jp-7d", 7, SimKinds.Both);

@@ -62,7 +62,8 @@ public sealed class InvitationModel(AccountService accounts, IValidator<Invitati
         {
             case InvitationState.Accepted:
                 TempData["StatusMessage"] = t["Invite.Accepted"].Value;
-                return LocalRedirect(Landing.For(result.Roles!));
+                // Invitees are staff or admins: the next step is turning two-factor sign-in on (staff may postpone it).
+                return LocalRedirect(TwoFactorEnrolment.PromptUrl(Landing.For(result.Roles!)));
             case InvitationState.Rejected:
                 foreach (var error in result.Errors!)
                 {

@@ -53,13 +53,22 @@ public sealed class LoginModel(AccountService accounts, IValidator<LoginModel.In
             return Page();
         }
         SignInIdentifier.TryParse(Input.Identifier, out var identifier);
-        var outcome = await accounts.SignInAsync(identifier, Input.Password!, Input.RememberMe, HttpContext.Connection.RemoteIpAddress?.ToString());
+        var outcome = await accounts.SignInAsync(identifier, Input.Password!, Input.RememberMe, this.Origin());
+        var next = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null;
         switch (outcome.Status)
         {
             case SignInStatus.SignedIn:
-                return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : Landing.For(outcome.Roles));
+                next ??= Landing.For(outcome.Roles);
+                // Staff and admins without two-factor sign-in are asked to turn it on (staff may do it later).
+                return LocalRedirect(outcome.ShouldEnrolTwoFactor ? TwoFactorEnrolment.PromptUrl(next) : next);
+            case SignInStatus.RequiresTwoFactor:
+                return RedirectToPage("/Account/LoginTwoFactor", new { ReturnUrl = next, Input.RememberMe });
             case SignInStatus.LockedOut:
                 ModelState.AddModelError(string.Empty, t["Account.LockedOut"]);
+                return Page();
+            case SignInStatus.ChallengeRequired:
+                this.RequireChallenge();
+                ModelState.AddModelError(string.Empty, t["Challenge.Required"]);
                 return Page();
             default:
                 ModelState.AddModelError(string.Empty, t["Account.SignInFailed"]);

@@ -1,3 +1,4 @@
+using EsimRenewal.Core.Common;
 using EsimRenewal.Core.Identity;
 using EsimRenewal.Web.Accounts;
 using EsimRenewal.Web.Infrastructure;
@@ -108,30 +109,56 @@ public sealed class ProfileModel(AccountService accounts, IValidator<ProfileMode
         {
             return await ShowAsync();
         }
-        var errors = await accounts.ChangePasswordAsync(User.Id(), Input.CurrentPassword!, Input.NewPassword!);
-        if (errors.Count == 0)
+        var result = await accounts.ChangePasswordAsync(User.Id(), Input.CurrentPassword!, Input.NewPassword!, this.Origin());
+        if (result.Status == PasswordCheckStatus.Done)
         {
             return Done(t["Profile.PasswordSaved"]);
         }
-        foreach (var error in errors)
-        {
-            ModelState.AddModelError("Input.CurrentPassword", error);
-        }
+        Refused(result, "Input.CurrentPassword");
         return await ShowAsync();
     }
 
     public async Task<IActionResult> OnPostDeleteAsync()
     {
-        if (await IsValidAsync(Delete) && await accounts.DeleteAsync(User.Id(), Input.DeletePassword!))
+        if (!await IsValidAsync(Delete))
+        {
+            return await ShowAsync();
+        }
+        var result = await accounts.DeleteAsync(User.Id(), Input.DeletePassword!, this.Origin());
+        if (result.Status == PasswordCheckStatus.Done)
         {
             TempData["StatusMessage"] = t["Profile.Deleted"].Value;
             return LocalRedirect("/");
         }
-        if (ModelState.IsValid)
-        {
-            ModelState.AddModelError("Input.DeletePassword", t["Account.SignInFailed"]);
-        }
+        Refused(result, "Input.DeletePassword");
         return await ShowAsync();
+    }
+
+    /// <summary>Why a password check refused: wrong, a new password refused (shown at the new password), held back.</summary>
+    private void Refused(PasswordCheckResult result, string passwordField)
+    {
+        switch (result.Status)
+        {
+            case PasswordCheckStatus.Rejected:
+                foreach (var error in result.Errors!)
+                {
+                    ModelState.AddModelError("Input.NewPassword", error);
+                }
+                break;
+            case PasswordCheckStatus.Locked:
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                ModelState.AddModelError(passwordField, t["Account.PasswordCheckLocked", Jst.Format(result.LockedUntil!.Value)]);
+                break;
+            case PasswordCheckStatus.ChallengeRequired:
+                // The page comes back with a challenge; the passwords are typed again (they are never put back in a page).
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                Response.Headers.CacheControl = "no-store";
+                ModelState.AddModelError(passwordField, t["Challenge.RequiredRetype"]);
+                break;
+            default:
+                ModelState.AddModelError(passwordField, t["Account.SignInFailed"]);
+                break;
+        }
     }
 
     private async Task<bool> IsValidAsync(string ruleSet)

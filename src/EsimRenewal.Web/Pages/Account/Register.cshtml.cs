@@ -53,7 +53,7 @@ public sealed class RegisterModel(AccountService accounts, IValidator<RegisterMo
         }
         SignInIdentifier.TryParse(Input.Identifier, out var identifier);
         var culture = Cultures.Normalize(CultureInfo.CurrentUICulture.Name);
-        var result = await accounts.RegisterAsync(identifier, Input.Password!, culture);
+        var result = await accounts.RegisterAsync(identifier, Input.Password!, culture, this.Origin());
         switch (result.Status)
         {
             case RegistrationStatus.Registered:
@@ -62,10 +62,14 @@ public sealed class RegisterModel(AccountService accounts, IValidator<RegisterMo
             case RegistrationStatus.Duplicate:
                 ModelState.AddModelError("Input.Identifier", t["Account.Duplicate"]);
                 return Page();
+            case RegistrationStatus.ChallengeRequired:
+                this.RequireChallenge();
+                ModelState.AddModelError(string.Empty, t["Challenge.Required"]);
+                return Page();
             default:
                 foreach (var error in result.Errors)
                 {
-                    ModelState.AddModelError(string.Empty, error);
+                    ModelState.AddModelError("Input.Password", error);
                 }
                 return Page();
         }

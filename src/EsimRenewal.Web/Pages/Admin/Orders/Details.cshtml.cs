@@ -48,6 +48,7 @@ public sealed class DetailsModel(OrderAdminService orders, RefundService refunds
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
 
+    [RequiresTwoFactor]
     public async Task<IActionResult> OnPostRefundAsync(Guid id, CancellationToken ct)
     {
         var validation = await validator.ValidateAsync(Input, ct);

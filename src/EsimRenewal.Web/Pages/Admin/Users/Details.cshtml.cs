@@ -71,6 +71,9 @@ public sealed class DetailsModel(UserAdminService accounts, IValidator<DetailsMo
     public async Task<IActionResult> OnPostUnlockAsync(string id, CancellationToken ct) =>
         await DoneAsync(id, await accounts.UnlockAsync(id, this.ActorFor(), ct), t["Admin.Users.UnlockedDone"], ct);
 
+    public async Task<IActionResult> OnPostResetTwoFactorAsync(string id, CancellationToken ct) =>
+        await DoneAsync(id, await accounts.ResetTwoFactorAsync(id, this.ActorFor(), ct), t["Admin.Users.TwoFactorResetDone"], ct);
+
     public async Task<IActionResult> OnPostResendAsync(string id, CancellationToken ct) =>
         await DoneAsync(id, await accounts.ResendInvitationAsync(id, this.ActorFor(), ct), t["Admin.Users.InvitationResent"], ct);
 
