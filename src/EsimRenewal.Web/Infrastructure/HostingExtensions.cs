@@ -110,6 +110,9 @@ public static class HostingExtensions
             options.Conventions.AuthorizeFolder("/Staff", Policies.Staff);
             options.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
         })
+        // Forms validate on the server only (they carry novalidate): no data-val-* attributes, whose
+        // messages the framework writes in English ("The RememberMe field is required.").
+        .AddViewOptions(o => o.HtmlHelperOptions.ClientValidationEnabled = false)
         .AddViewLocalization()
         .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
 
