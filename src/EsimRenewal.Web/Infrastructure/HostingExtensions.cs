@@ -140,6 +140,9 @@ public static class HostingExtensions
             options.Conventions.AuthorizeFolder("/Admin/Users", Policies.AdminTwoFactor);
         })
         .AddMvcOptions(o => o.Filters.Add<TwoFactorHandlerFilter>())
+        // Forms validate on the server only (they carry novalidate): no data-val-* attributes, whose
+        // messages the framework writes in English ("The RememberMe field is required.").
+        .AddViewOptions(o => o.HtmlHelperOptions.ClientValidationEnabled = false)
         .AddViewLocalization()
         .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
         builder.Services.AddLocalizedBindingMessages();
