@@ -139,7 +139,11 @@ public static class HostingExtensions
             options.Conventions.AuthorizeFolder("/Admin/Vouchers", Policies.AdminTwoFactor);
             options.Conventions.AuthorizeFolder("/Admin/Users", Policies.AdminTwoFactor);
         })
-        .AddMvcOptions(o => o.Filters.Add<TwoFactorHandlerFilter>())
+        .AddMvcOptions(o =>
+        {
+            o.Filters.Add<TwoFactorHandlerFilter>();
+            o.Filters.Add<UnknownHandlerFilter>();
+        })
         // Forms validate on the server only (they carry novalidate): no data-val-* attributes, whose
         // messages the framework writes in English ("The RememberMe field is required.").
         .AddViewOptions(o => o.HtmlHelperOptions.ClientValidationEnabled = false)

@@ -108,7 +108,7 @@ public static partial class PageChecks
     {
         "eSIM", "SIM", "ICCID", "PIN", "GB", "MB", "JST", "QR", "LPA", "SM-DP", "iPhone", "Android", "iOS", "LTE", "4G", "5G",
         "Apple", "Google", "Pay", "Alipay", "WeChat", "PayPay", "Stripe", "Visa", "Mastercard", "JCB", "American", "Express", "UnionPay",
-        "docomo", "SoftBank", "au", "Lawson", "FamilyMart", "Ministop", "Seicomart", "Daily", "Yamazaki", "CSV", "ID", "JPY", "mm", "OK",
+        "Microsoft", "Authenticator", "1Password", "docomo", "SoftBank", "au", "Lawson", "FamilyMart", "Ministop", "Seicomart", "Daily", "Yamazaki", "CSV", "ID", "JPY", "mm", "OK",
     };
 
     /// <summary>Emails, links, and identifiers: anything with a digit in it (GUIDs, codes, 10GB) and dotted lower-case names (user.invited).</summary>

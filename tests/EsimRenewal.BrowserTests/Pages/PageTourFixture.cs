@@ -49,7 +49,7 @@ public sealed class PageTourFixture : BrowserFixture
                 BypassCSP = true,
                 ViewportSize = new ViewportSize { Width = 375, Height = 812 },
             });
-            context.SetDefaultTimeout(15_000);
+            context.SetDefaultTimeout(30_000);
             await context.AddInitScriptAsync(PageChecks.AxeSource);
             if (PageSamples.AccountFor(audience) is { } account)
             {
@@ -58,7 +58,13 @@ public sealed class PageTourFixture : BrowserFixture
                 await page.FillAsync("[data-testid=identifier]", account);
                 await page.FillAsync("[data-testid=password]", PageSamples.Password);
                 await page.ClickAsync("[data-testid=login-submit]");
-                await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+                await page.WaitForURLAsync(url => !url.EndsWith("/account/login", StringComparison.Ordinal));
+                if (page.Url.Contains("/account/login/two-factor", StringComparison.Ordinal))
+                {
+                    await page.FillAsync("[data-testid=two-factor-code]", TwoFactor.Code(await Portal.KeyOfAsync(account)));
+                    await page.ClickAsync("[data-testid=two-factor-submit]");
+                    await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+                }
                 await page.CloseAsync();
             }
             _contexts[(audience, language)] = context;

@@ -79,7 +79,7 @@ public sealed class PasswordPolicyTests(PortalFixture portal) : IClassFixture<Po
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await HtmlForms.ParseAsync(response);
         Assert.Contains(Common, page.Errors());
-        Assert.Equal(Common, page.Text("[data-valmsg-for='Input.NewPassword']")); // said at the new password, not the current one
+        Assert.Equal(Common, page.Text("#Input_NewPassword-error")); // said at the new password, not the current one
         await portal.Factory.SignedInAsync("pw@example.com");
     }
 }

@@ -20,7 +20,7 @@ public sealed class AntiforgeryTests(PortalFixture portal) : IClassFixture<Porta
     public async Task InitializeAsync()
     {
         await portal.Database.ResetAsync();
-        await new VoucherScenario(portal.Factory).UserAsync("boss@example.com", Roles.Admin);
+        await new VoucherScenario(portal.Factory).AdminWithTwoFactorAsync("boss@example.com");
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -50,6 +50,8 @@ public static class PageCatalogue
         new("/Plans/Details", Audience.Anonymous, s => "/plans/" + s.PlanCode),
         new("/Account/Login", Audience.Anonymous, _ => "/account/login"),
         new("/Account/Login", Audience.Anonymous, _ => "/account/login", Then: _ => Submit("login-submit"), Name: "/Account/Login (errors)"),
+        new("/Account/LoginTwoFactor", Audience.Anonymous, _ => "/account/login",
+            Then: _ => Submit("login-submit", ("identifier", PageSamples.AdminEmail), ("password", PageSamples.Password))),
         new("/Account/Register", Audience.Anonymous, _ => "/account/register"),
         new("/Account/AccessDenied", Audience.Anonymous, _ => "/account/access-denied"),
         new("/Account/Invitation", Audience.Anonymous, s => s.InvitationPath),
@@ -69,6 +71,7 @@ public static class PageCatalogue
 
         // Travellers
         new("/Account/Profile", Audience.Traveller, _ => "/account/profile"),
+        new("/Account/TwoFactor", Audience.Traveller, _ => "/account/two-factor"),
         new("/Sims/Index", Audience.Traveller, _ => "/sims"),
         new("/Sims/Add", Audience.Traveller, _ => "/sims/add"),
         new("/Sims/Details", Audience.Traveller, s => $"/sims/{s.SimId}"),

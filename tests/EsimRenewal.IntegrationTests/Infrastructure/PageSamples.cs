@@ -13,7 +13,7 @@ namespace EsimRenewal.IntegrationTests.Infrastructure;
 /// One set of rows that gives every page of <see cref="PageCatalogue"/> something to show: a traveller
 /// with SIMs (active, expiring soon, an eSIM with its QR code) and orders (paid, awaiting payment), a
 /// SIM on no account for the quick renewal, a voucher batch with one code redeemed at the staff desk, a
-/// staff member, an admin and an open invitation. Seeded once per database (shared with the browser tests).
+/// staff member, an admin with two-factor sign-in and an open invitation. Seeded once per database (shared with the browser tests).
 /// </summary>
 public sealed record PageSamples(
     string PlanCode,
@@ -48,7 +48,7 @@ public sealed record PageSamples(
     {
         var scenario = new VoucherScenario(portal);
         var now = scenario.Now;
-        var admin = await scenario.UserAsync(AdminEmail, Roles.Admin);
+        var admin = await scenario.AdminWithTwoFactorAsync(AdminEmail);
         var staff = await scenario.UserAsync(StaffEmail, Roles.Staff);
         var traveller = await scenario.UserAsync(TravellerEmail, Roles.Traveller);
 
