@@ -21,9 +21,19 @@ public static partial class PageChecks
         return reader.ReadToEnd();
     }
 
-    private sealed record AxeNode(string Html);
+    // Classes with setters: Playwright's result deserializer needs a parameterless constructor.
+    private sealed class AxeNode
+    {
+        public string Html { get; set; } = "";
+    }
 
-    private sealed record AxeViolation(string Id, string? Impact, string Help, AxeNode[] Nodes);
+    private sealed class AxeViolation
+    {
+        public string Id { get; set; } = "";
+        public string? Impact { get; set; }
+        public string Help { get; set; } = "";
+        public AxeNode[] Nodes { get; set; } = [];
+    }
 
     /// <summary>axe-core violations a person would be blocked by (impact serious or critical), one line each.</summary>
     public static async Task<IReadOnlyList<string>> AccessibilityAsync(IPage page)

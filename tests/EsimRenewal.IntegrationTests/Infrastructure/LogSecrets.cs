@@ -16,7 +16,8 @@ namespace EsimRenewal.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed partial class LogSecrets
 {
-    private readonly ConcurrentDictionary<string, string> _posted = new(StringComparer.Ordinal);
+    /// <summary>Each posted secret with its kind, found in a line only as a whole word (a PIN of 7754 is not in a GUID's -7754-).</summary>
+    private readonly ConcurrentDictionary<string, (string Kind, Regex Word)> _posted = new(StringComparer.Ordinal);
 
     /// <summary>The lines of <paramref name="log"/> that give a secret away, each with what it gives away.</summary>
     public IReadOnlyList<string> FindIn(IEnumerable<string> log)
@@ -28,9 +29,9 @@ public sealed partial class LogSecrets
             {
                 found.Add($"a secret's shape ({shape.Value[..Math.Min(6, shape.Value.Length)]}…) in: {Preview(line)}");
             }
-            foreach (var (secret, kind) in _posted)
+            foreach (var (kind, word) in _posted.Values)
             {
-                if (line.Contains(secret, StringComparison.OrdinalIgnoreCase))
+                if (word.IsMatch(line))
                 {
                     found.Add($"a posted {kind} in: {Preview(line)}");
                 }
@@ -49,7 +50,7 @@ public sealed partial class LogSecrets
             {
                 if (KindOf(field, value) is { } kind)
                 {
-                    _posted.TryAdd(value, kind);
+                    _posted.TryAdd(value, (kind, new Regex($"(?<![0-9A-Za-z_-]){Regex.Escape(value)}(?![0-9A-Za-z_-])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)));
                 }
             }
         }
