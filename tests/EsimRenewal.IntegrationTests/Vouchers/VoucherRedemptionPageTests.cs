@@ -138,7 +138,7 @@ public sealed class VoucherRedemptionPageTests(PortalFixture portal) : IClassFix
         var iccid = string.Join(' ', _sim.Iccid.Chunk(4).Select(c => new string(c))); // as read aloud from the card
 
         var preview = await HtmlForms.ParseAsync(await client.StaffPreviewAsync(_codes[2].ToString(), iccid));
-        Assert.StartsWith("Japan 7 days (7 days", preview.Text("[data-testid=preview-plan]"), StringComparison.Ordinal);
+        Assert.StartsWith("Japan 7 days · 7 days ·", preview.Text("[data-testid=preview-plan]"), StringComparison.Ordinal);
         Assert.Equal(Jst.Format(_sim.ExpiresAt!.Value), preview.Text("[data-testid=preview-current]"));
         Assert.Equal(Jst.Format(expected), preview.Text("[data-testid=preview-new]"));
         var confirmed = await client.SubmitAsync(preview, "[data-testid=staff-confirm-form]", new Dictionary<string, string>());
