@@ -112,6 +112,7 @@ public sealed class OpenCheckoutTests(PaymentFixture payments) : IClassFixture<P
         var orderPage = await client.GetDocumentAsync($"/orders/{oldest.Id}");
         var cancelled = await client.SubmitAsync(orderPage, "[data-testid=cancel-form]", new Dictionary<string, string>());
 
+        Assert.True(cancelled.IsRedirect(), $"Cancelling answered {(int)cancelled.StatusCode}: {await cancelled.Content.ReadAsStringAsync()}");
         Assert.Equal($"/orders/{oldest.Id}", cancelled.Headers.Location!.OriginalString);
         Assert.Contains("The order was cancelled. Nothing was charged.", (await client.GetDocumentAsync($"/orders/{oldest.Id}")).Body!.TextContent);
         Assert.Equal(OrderState.Cancelled, (await db.Orders.AsNoTracking().SingleAsync(o => o.Id == oldest.Id)).State);
