@@ -45,7 +45,7 @@ public sealed class FormFuzzTests(PortalFixture portal) : IClassFixture<PortalFi
         var scenario = new VoucherScenario(portal.Factory);
         var traveller = await scenario.UserAsync("traveller@example.com", Roles.Traveller);
         var staff = await scenario.UserAsync("desk@example.com", Roles.Staff);
-        await scenario.UserAsync("boss@example.com", Roles.Admin);
+        await scenario.AdminWithTwoFactorAsync("boss@example.com");
         var planVersionId = await scenario.PlanAsync("month", 30, SimKinds.Both);
         var sim = await scenario.SimAsync(traveller.Id, SimKind.Physical, planVersionId);
         var (batchId, codes) = await scenario.BatchAsync(planVersionId, staff.Id, count: 2);
