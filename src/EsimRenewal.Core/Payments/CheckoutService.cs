@@ -196,7 +196,7 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, I
         {
             try
             {
-                if ((await gateway.ExpireCheckoutSessionAsync(sessionId, ct)).Status == CheckoutStatus.Complete)
+                if ((await gateway.ExpireCheckoutSessionAsync(sessionId, ct))?.Status == CheckoutStatus.Complete)
                 {
                     return CancelOutcome.NotCancellable; // paid (or a konbini slip issued) just now; the order page catches up
                 }

@@ -72,9 +72,10 @@ public interface IPaymentGateway
 
     /// <summary>
     /// Closes an open checkout so it can no longer be paid, and returns the session as it is then: a
-    /// session that was no longer open (paid or expired meanwhile) is returned unchanged instead of failing.
+    /// session that was no longer open (paid or expired meanwhile) is returned unchanged instead of failing;
+    /// null when the provider has no such session (nothing can be paid through it).
     /// </summary>
-    Task<CheckoutSession> ExpireCheckoutSessionAsync(string sessionId, CancellationToken ct = default);
+    Task<CheckoutSession?> ExpireCheckoutSessionAsync(string sessionId, CancellationToken ct = default);
 
     /// <summary>
     /// Refunds the payment in full; returns the refund's id. A payment already refunded in full answers

@@ -71,11 +71,15 @@ internal sealed class StripePaymentGateway(IStripeClient stripe, IOptions<Paymen
     public async Task<CheckoutSession> GetCheckoutSessionAsync(string sessionId, CancellationToken ct = default) =>
         ToCheckoutSession(await CallAsync(() => new SessionService(stripe).GetAsync(sessionId, new SessionGetOptions { Expand = ["payment_intent.latest_charge"] }, cancellationToken: ct)));
 
-    public async Task<CheckoutSession> ExpireCheckoutSessionAsync(string sessionId, CancellationToken ct = default)
+    public async Task<CheckoutSession?> ExpireCheckoutSessionAsync(string sessionId, CancellationToken ct = default)
     {
         try
         {
             return ToCheckoutSession(await CallAsync(() => new SessionService(stripe).ExpireAsync(sessionId, cancellationToken: ct)));
+        }
+        catch (PaymentProviderException ex) when (ex.Code == "resource_missing")
+        {
+            return null;
         }
         catch (PaymentProviderException ex) when (ex.InnerException is StripeException { HttpStatusCode: System.Net.HttpStatusCode.BadRequest })
         {

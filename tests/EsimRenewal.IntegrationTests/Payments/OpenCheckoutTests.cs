@@ -137,6 +137,23 @@ public sealed class OpenCheckoutTests(PaymentFixture payments) : IClassFixture<P
         Assert.Equal("complete", (await payments.Emulator.Sessions.GetAsync(sessionId)).Status);
     }
 
+    [Fact]
+    public async Task An_order_whose_checkout_stripe_no_longer_has_is_cancelled()
+    {
+        var (_, orderId, _) = await payments.PendingRenewalAsync();
+        var client = await SignedInAsMeiAsync();
+        var orderPage = await client.GetDocumentAsync($"/orders/{orderId}");
+        // The provider forgets every session (Stripe answers resource_missing for it from now on).
+        (await payments.Emulator.Control.PostAsync("/_emulator/reset", null)).EnsureSuccessStatusCode();
+
+        var response = await client.SubmitAsync(orderPage, "[data-testid=cancel-form]", new Dictionary<string, string>());
+
+        Assert.Equal($"/orders/{orderId}", response.Headers.Location!.OriginalString);
+        Assert.Contains("The order was cancelled. Nothing was charged.", (await client.GetDocumentAsync($"/orders/{orderId}")).Body!.TextContent);
+        await using var db = payments.Database.NewContext();
+        Assert.Equal(OrderState.Cancelled, (await db.Orders.AsNoTracking().SingleAsync()).State);
+    }
+
     private async Task<HttpClient> SignedInAsMeiAsync()
     {
         var client = payments.NewClient();

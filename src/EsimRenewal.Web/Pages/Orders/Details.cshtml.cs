@@ -68,7 +68,7 @@ public sealed class DetailsModel(OrderService orders, CheckoutService checkout, 
             : await checkout.ResumeAsync(PurchaseRequests.For(this, Guid.Empty), id, ct);
         if (start.Status == CheckoutStartStatus.ProviderUnavailable)
         {
-            TempData["StatusMessage"] = t["Payment.Unavailable"].Value;
+            this.Notice(t["Payment.Unavailable"].Value);
         }
         return start.Status switch
         {
@@ -90,7 +90,15 @@ public sealed class DetailsModel(OrderService orders, CheckoutService checkout, 
         {
             return NotFound();
         }
-        TempData["StatusMessage"] = t["Order.Cancel." + outcome].Value;
+        var message = t["Order.Cancel." + outcome].Value;
+        if (outcome == CancelOutcome.Cancelled)
+        {
+            TempData[StatusMessages.Key] = message;
+        }
+        else
+        {
+            this.Notice(message);
+        }
         return BackTo(id, byLink);
     }
 

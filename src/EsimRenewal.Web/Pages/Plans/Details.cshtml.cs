@@ -1,5 +1,6 @@
 using EsimRenewal.Core.Payments;
 using EsimRenewal.Core.Plans;
+using EsimRenewal.Web.Infrastructure;
 using EsimRenewal.Web.Payments;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -62,14 +63,14 @@ public sealed class DetailsModel(CatalogService catalog, CheckoutService checkou
     /// <summary>Stripe could not be reached: the order waits unpaid on its page, where paying can be tried again.</summary>
     private RedirectToPageResult ProviderUnavailable(Guid orderId)
     {
-        TempData["StatusMessage"] = t["Payment.Unavailable"].Value;
+        this.Notice(t["Payment.Unavailable"].Value);
         return RedirectToPage("/Orders/Details", new { id = orderId });
     }
 
     /// <summary>Unpaid checkouts are already open: the orders page lists them, to pay or cancel one.</summary>
     private RedirectToPageResult TooManyOpen()
     {
-        TempData["StatusMessage"] = t["Checkout.TooManyOpen"].Value;
+        this.Notice(t["Checkout.TooManyOpen"].Value);
         return RedirectToPage("/Orders/Index");
     }
 

@@ -51,10 +51,10 @@ public sealed class PlanModel(CheckoutService checkout, QuickRenewalTickets tick
                 case CheckoutStartStatus.ShowOrder:
                     return LocalRedirect(links.PathTo(start.OrderId!.Value));
                 case CheckoutStartStatus.ProviderUnavailable:
-                    TempData["StatusMessage"] = t["Payment.Unavailable"].Value;
+                    this.Notice(t["Payment.Unavailable"].Value);
                     return LocalRedirect(links.PathTo(start.OrderId!.Value));
                 case CheckoutStartStatus.TooManyOpen:
-                    TempData["StatusMessage"] = t["Checkout.TooManyOpenForSim"].Value;
+                    this.Notice(t["Checkout.TooManyOpenForSim"].Value);
                     return LocalRedirect(links.PathTo(start.OrderId!.Value));
                 case CheckoutStartStatus.NotFound:
                     return StartOver();

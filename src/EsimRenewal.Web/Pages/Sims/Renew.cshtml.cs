@@ -51,10 +51,10 @@ public sealed class RenewModel(CheckoutService checkout, IValidator<RenewModel.I
                 case CheckoutStartStatus.ShowOrder:
                     return RedirectToPage("/Orders/Details", new { id = start.OrderId });
                 case CheckoutStartStatus.ProviderUnavailable:
-                    TempData["StatusMessage"] = t["Payment.Unavailable"].Value;
+                    this.Notice(t["Payment.Unavailable"].Value);
                     return RedirectToPage("/Orders/Details", new { id = start.OrderId });
                 case CheckoutStartStatus.TooManyOpen:
-                    TempData["StatusMessage"] = t["Checkout.TooManyOpen"].Value;
+                    this.Notice(t["Checkout.TooManyOpen"].Value);
                     return RedirectToPage("/Orders/Index");
                 case CheckoutStartStatus.NotFound:
                     return NotFound();
