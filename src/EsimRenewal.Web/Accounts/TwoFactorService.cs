@@ -7,6 +7,7 @@ using EsimRenewal.Core.Identity;
 using EsimRenewal.Core.Throttling;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace EsimRenewal.Web.Accounts;
 
@@ -79,12 +80,30 @@ public sealed class TwoFactorService(
         var key = await users.GetAuthenticatorKeyAsync(user);
         if (string.IsNullOrEmpty(key))
         {
-            await users.ResetAuthenticatorKeyAsync(user);
-            key = await users.GetAuthenticatorKeyAsync(user);
+            key = await CreateKeyOnceAsync(user);
             // A new key changes the security stamp: keep this session.
             await RefreshAsync(user, keepTwoFactorClaim: false);
         }
-        return new TwoFactorState(false, key, AuthenticatorUri(user.UserName!, key!), 0, signedInWithTwoFactor);
+        return new TwoFactorState(false, key, AuthenticatorUri(user.UserName!, key), 0, signedInWithTwoFactor);
+    }
+
+    /// <summary>
+    /// The account's first authenticator key. Pages opened at once (two tabs, a double load) all find no
+    /// key: under a lock per account the first makes it and the others read that one.
+    /// </summary>
+    private async Task<string> CreateKeyOnceAsync(ApplicationUser user)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"authenticator-key:" + user.Id}, 0))");
+        var key = await users.GetAuthenticatorKeyAsync(user);
+        if (string.IsNullOrEmpty(key))
+        {
+            Check(await users.ResetAuthenticatorKeyAsync(user));
+            key = await users.GetAuthenticatorKeyAsync(user);
+        }
+        await transaction.CommitAsync();
+        await db.Entry(user).ReloadAsync(); // the security stamp the key's creation wrote, for the session
+        return key!;
     }
 
     /// <summary>

@@ -201,6 +201,24 @@ public sealed class TwoFactorTests(PortalFixture portal) : IClassFixture<PortalF
     }
 
     [Fact]
+    public async Task The_enrolment_page_opened_in_several_tabs_at_once_shows_one_key_in_all_of_them()
+    {
+        await _scenario.UserAsync("desk@example.com", Roles.Staff);
+        var client = await portal.Factory.SignedInClientAsync("desk@example.com");
+
+        var pages = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.GetAsync("/account/two-factor")));
+
+        Assert.All(pages, p => Assert.Equal(HttpStatusCode.OK, p.StatusCode));
+        var keys = new HashSet<string>();
+        foreach (var page in pages)
+        {
+            keys.Add((await HtmlForms.ParseAsync(page)).Text("[data-testid=two-factor-key]"));
+        }
+        Assert.Single(keys);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/account/two-factor")).StatusCode); // still signed in
+    }
+
+    [Fact]
     public async Task Turning_two_factor_off_needs_the_password_and_closes_the_protected_actions_again()
     {
         var admin = await _scenario.AdminWithTwoFactorAsync("boss@example.com");
