@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using EsimRenewal.Core.Carrier;
+using EsimRenewal.Core.Notifications;
 using EsimRenewal.Core.Plans;
 using EsimRenewal.Core.Sims;
 using EsimRenewal.IntegrationTests.Infrastructure;
@@ -10,6 +11,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EsimRenewal.IntegrationTests.Resilience;
 
@@ -32,8 +34,20 @@ internal sealed class CountingCarrier(SimulatedCarrierGateway inner, CarrierCall
     }
 }
 
+/// <summary>Every email either instance sends (instead of SMTP), in the order they were handed over.</summary>
+public sealed class SentEmails : IEmailSender
+{
+    public ConcurrentQueue<EmailMessage> Messages { get; } = new();
+
+    public async Task SendAsync(EmailMessage message, CancellationToken ct = default)
+    {
+        await Task.Delay(1, ct); // an SMTP round trip takes time; lets the two instances interleave
+        Messages.Enqueue(message);
+    }
+}
+
 /// <summary>One portal instance on real Kestrel, Stripe.net pointed at the emulator, every background worker off (tests run the passes).</summary>
-public sealed class InstancePortalFactory(TestDatabase database, string stripeApiBase, CarrierCallLog carrierLog) : PortalFactory(database, DateTimeOffset.UtcNow)
+public sealed class InstancePortalFactory(TestDatabase database, string stripeApiBase, CarrierCallLog carrierLog, SentEmails emails) : PortalFactory(database, DateTimeOffset.UtcNow)
 {
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
@@ -51,6 +65,8 @@ public sealed class InstancePortalFactory(TestDatabase database, string stripeAp
             services.AddSingleton(carrierLog);
             services.AddScoped<SimulatedCarrierGateway>();
             services.AddScoped<ICarrierGateway, CountingCarrier>();
+            services.RemoveAll<IEmailSender>();
+            services.AddSingleton<IEmailSender>(emails);
         });
     }
 
@@ -67,6 +83,7 @@ public sealed class TwoInstancesFixture : IAsyncLifetime
     public PortalEmulator Emulator { get; } = new();
     public TestDatabase Database { get; private set; } = null!;
     public CarrierCallLog Carrier { get; } = new();
+    public SentEmails Emails { get; } = new();
     public InstancePortalFactory A { get; private set; } = null!;
     public InstancePortalFactory B { get; private set; } = null!;
     public IReadOnlyList<InstancePortalFactory> Instances => [A, B];
@@ -75,10 +92,10 @@ public sealed class TwoInstancesFixture : IAsyncLifetime
     {
         await Emulator.InitializeAsync();
         Database = await TestDatabase.CreateAsync();
-        A = new InstancePortalFactory(Database, Emulator.BaseUrl, Carrier);
+        A = new InstancePortalFactory(Database, Emulator.BaseUrl, Carrier, Emails);
         A.UseKestrel(0);
         A.StartServer();
-        B = new InstancePortalFactory(Database, Emulator.BaseUrl, Carrier);
+        B = new InstancePortalFactory(Database, Emulator.BaseUrl, Carrier, Emails);
         B.UseKestrel(0);
         B.StartServer();
     }
@@ -95,6 +112,7 @@ public sealed class TwoInstancesFixture : IAsyncLifetime
     {
         await Database.ResetAsync();
         Carrier.Calls.Clear();
+        Emails.Messages.Clear();
         (await Emulator.Control.PostAsync("/_emulator/reset", null)).EnsureSuccessStatusCode();
         await Emulator.ConfigureWebhookAsync(null, PortalFactory.StripeWebhookSecret);
         var now = new[] { A.Clock.GetUtcNow(), B.Clock.GetUtcNow(), DateTimeOffset.UtcNow }.Max();
