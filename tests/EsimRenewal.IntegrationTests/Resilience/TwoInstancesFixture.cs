@@ -46,14 +46,23 @@ public sealed class SentEmails : IEmailSender
     }
 }
 
-/// <summary>One portal instance on real Kestrel, Stripe.net pointed at the emulator, every background worker off (tests run the passes).</summary>
-public sealed class InstancePortalFactory(TestDatabase database, string stripeApiBase, CarrierCallLog carrierLog, SentEmails emails) : PortalFactory(database, DateTimeOffset.UtcNow)
+/// <summary>
+/// One portal instance on real Kestrel, Stripe.net pointed at the emulator. Its background workers are
+/// off (tests run the passes) unless <paramref name="workersRunning"/>: then every worker runs, ticking
+/// a few times a second.
+/// </summary>
+public sealed class InstancePortalFactory(TestDatabase database, string stripeApiBase, CarrierCallLog carrierLog, SentEmails emails, bool workersRunning = false)
+    : PortalFactory(database, DateTimeOffset.UtcNow)
 {
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
         new("Stripe:ApiBase", stripeApiBase),
-        new("Workers:Enabled", "false"),
-        new("Vouchers:GenerateInBackground", "false"),
+        new("Workers:Enabled", workersRunning ? "true" : "false"),
+        new("Workers:OutboxInterval", "00:00:00.2"),
+        new("Workers:EmailInterval", "00:00:00.2"),
+        new("Workers:ReminderInterval", "00:00:00.3"),
+        new("Workers:ReconcileInterval", "00:00:00.3"),
+        new("Vouchers:GenerateInBackground", workersRunning ? "true" : "false"),
         new("Vouchers:GenerationChunkSize", "100"),
     ];
 
@@ -78,8 +87,11 @@ public sealed class InstancePortalFactory(TestDatabase database, string stripeAp
 /// Two portal instances (A and B) on one database and one Stripe emulator, each on its own Kestrel
 /// port, as behind a load balancer. The emulator holds its webhooks back: tests post them.
 /// </summary>
-public sealed class TwoInstancesFixture : IAsyncLifetime
+public class TwoInstancesFixture : IAsyncLifetime
 {
+    /// <summary>Whether the instances run their background workers (off: tests run each job's pass themselves).</summary>
+    protected virtual bool WorkersRunning => false;
+
     public PortalEmulator Emulator { get; } = new();
     public TestDatabase Database { get; private set; } = null!;
     public CarrierCallLog Carrier { get; } = new();
@@ -92,10 +104,10 @@ public sealed class TwoInstancesFixture : IAsyncLifetime
     {
         await Emulator.InitializeAsync();
         Database = await TestDatabase.CreateAsync();
-        A = new InstancePortalFactory(Database, Emulator.BaseUrl, Carrier, Emails);
+        A = new InstancePortalFactory(Database, Emulator.BaseUrl, Carrier, Emails, WorkersRunning);
         A.UseKestrel(0);
         A.StartServer();
-        B = new InstancePortalFactory(Database, Emulator.BaseUrl, Carrier, Emails);
+        B = new InstancePortalFactory(Database, Emulator.BaseUrl, Carrier, Emails, WorkersRunning);
         B.UseKestrel(0);
         B.StartServer();
     }
@@ -180,4 +192,10 @@ public sealed class TwoInstancesFixture : IAsyncLifetime
         var order = await after.Orders.AsNoTracking().SingleAsync(o => o.SimId == sim.Id);
         return (sim.Id, order.Id, order.CheckoutSessionId!);
     }
+}
+
+/// <summary>The two instances with every background worker running on both.</summary>
+public sealed class TwoRunningInstancesFixture : TwoInstancesFixture
+{
+    protected override bool WorkersRunning => true;
 }
