@@ -44,6 +44,8 @@ public static class HostingExtensions
             throw new InvalidOperationException(
                 $"ConnectionStrings:{EsimDatabase.ConnectionStringName} is not set. ./run.sh sets it for the local cluster.");
         }
+        // Bounded connect and command timeouts: an unreachable database is a quick 503, never a hung request.
+        connectionString = EsimDatabase.WithBoundedTimeouts(connectionString);
         // One pool serves both the request-scoped context and the factory (for work on its own connection).
         builder.Services.AddPooledDbContextFactory<EsimDbContext>(options => EsimDatabase.Configure(options, connectionString));
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<EsimDbContext>>().CreateDbContext());
@@ -230,7 +232,9 @@ public static class HostingExtensions
         await using var scope = app.Services.CreateAsyncScope();
         if (options.MigrateOnStartup)
         {
-            await scope.ServiceProvider.GetRequiredService<EsimDbContext>().Database.MigrateAsync();
+            var database = scope.ServiceProvider.GetRequiredService<EsimDbContext>().Database;
+            database.SetCommandTimeout(TimeSpan.FromMinutes(10)); // a migration may rewrite a large table
+            await database.MigrateAsync();
         }
         await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync();
         scope.ServiceProvider.GetRequiredService<DummyPasswordCheck>().Warm();
