@@ -44,8 +44,6 @@ public static class HostingExtensions
             throw new InvalidOperationException(
                 $"ConnectionStrings:{EsimDatabase.ConnectionStringName} is not set. ./run.sh sets it for the local cluster.");
         }
-        // Bounded connect and command timeouts: an unreachable database is a quick 503, never a hung request.
-        connectionString = EsimDatabase.WithBoundedTimeouts(connectionString);
         // One pool serves both the request-scoped context and the factory (for work on its own connection).
         builder.Services.AddPooledDbContextFactory<EsimDbContext>(options => EsimDatabase.Configure(options, connectionString));
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<EsimDbContext>>().CreateDbContext());

@@ -129,8 +129,9 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
 
         // The same portal process and the same clients: served again, nothing lost, the refused webhook fulfilled on a retry.
         Assert.Equal(HttpStatusCode.OK, (await Eventually.Within(TimeSpan.FromSeconds(10), () => chinese.GetAsync("/healthz"), r => r.StatusCode == HttpStatusCode.OK)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await chinese.GetAsync("/")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await traveller.GetAsync("/sims")).StatusCode);
+        // A connection that died with the server may still fail one request: within seconds every page is served again.
+        Assert.Equal(HttpStatusCode.OK, (await Eventually.Within(TimeSpan.FromSeconds(10), () => chinese.GetAsync("/"), r => r.StatusCode == HttpStatusCode.OK)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Eventually.Within(TimeSpan.FromSeconds(10), () => traveller.GetAsync("/sims"), r => r.StatusCode == HttpStatusCode.OK)).StatusCode);
         Assert.Equal(OrderState.Fulfilled, await Eventually.Within(TimeSpan.FromSeconds(15), () => OrderStateAsync(openOrderId), s => s == OrderState.Fulfilled));
         var attempts = await _emulator.DeliveriesAsync(eventId);
         Assert.Equal(200, attempts[^1].GetProperty("status_code").GetInt32());
