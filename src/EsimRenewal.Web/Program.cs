@@ -47,6 +47,8 @@ try
     app.UseSerilogRequestLogging();
     app.UseStaticFiles();
     app.UseRequestLocalization();
+    // An unreachable database: a localised 503 with Retry-After (webhooks included), not the 500 error page.
+    app.UseDatabaseOutagePage();
     app.UseRouting();
     app.UseAuthentication();
     app.UseNoStoreForSensitivePages();

@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace EsimRenewal.Core.Data;
 
@@ -7,8 +9,34 @@ public static class EsimDatabase
 {
     public const string ConnectionStringName = "Esim";
 
+    /// <summary>Seconds to open a connection when the connection string does not say (Npgsql's own default is 15).</summary>
+    public const int DefaultConnectTimeoutSeconds = 4;
+
+    /// <summary>Seconds a command may wait for the server when the connection string does not say (Npgsql's own default is 30).</summary>
+    public const int DefaultCommandTimeoutSeconds = 15;
+
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) =>
         options
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention();
+
+    /// <summary>
+    /// The connection string with bounded waits, so an unreachable database fails a request within
+    /// seconds instead of holding it (docs/decisions/0023): <c>Timeout</c> (connect) and
+    /// <c>Command Timeout</c> get the defaults above unless the connection string sets them itself.
+    /// </summary>
+    public static string WithBoundedTimeouts(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var bounded = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("Timeout") && !given.ContainsKey("Connect Timeout") && !given.ContainsKey("Connection Timeout"))
+        {
+            bounded.Timeout = DefaultConnectTimeoutSeconds;
+        }
+        if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
+        {
+            bounded.CommandTimeout = DefaultCommandTimeoutSeconds;
+        }
+        return bounded.ConnectionString;
+    }
 }

@@ -230,7 +230,9 @@ public static class HostingExtensions
         await using var scope = app.Services.CreateAsyncScope();
         if (options.MigrateOnStartup)
         {
-            await scope.ServiceProvider.GetRequiredService<EsimDbContext>().Database.MigrateAsync();
+            var database = scope.ServiceProvider.GetRequiredService<EsimDbContext>().Database;
+            database.SetCommandTimeout(TimeSpan.FromMinutes(10)); // a migration may rewrite a large table
+            await database.MigrateAsync();
         }
         await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync();
         scope.ServiceProvider.GetRequiredService<DummyPasswordCheck>().Warm();

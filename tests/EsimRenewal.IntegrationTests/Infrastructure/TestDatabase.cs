@@ -20,12 +20,18 @@ public sealed class TestDatabase : IAsyncDisposable
     private static int _counter;
 
     private Respawner? _respawner;
+    private readonly bool _onOwnServer;
 
-    private TestDatabase(string name, string connectionString)
+    private TestDatabase(string name, string connectionString, bool onOwnServer = false)
     {
         Name = name;
         ConnectionString = connectionString;
+        _onOwnServer = onOwnServer;
     }
+
+    /// <summary>A database on a server of the test's own (<see cref="ThrowawayCluster"/>): left to go with that server.</summary>
+    public static TestDatabase OnOwnServer(string connectionString) =>
+        new(new NpgsqlConnectionStringBuilder(connectionString).Database!, connectionString, onOwnServer: true);
 
     public string Name { get; }
     public string ConnectionString { get; }
@@ -80,6 +86,10 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_onOwnServer)
+        {
+            return;
+        }
         NpgsqlConnection.ClearAllPools();
         await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
     }
