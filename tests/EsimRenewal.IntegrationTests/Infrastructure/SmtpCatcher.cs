@@ -17,7 +17,7 @@ namespace EsimRenewal.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed partial class SmtpCatcher : IAsyncLifetime, IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan DefaultWaitTimeout = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentQueue<string> _output = new();
@@ -47,19 +47,25 @@ public sealed partial class SmtpCatcher : IAsyncLifetime, IAsyncDisposable
     public static async Task<SmtpCatcher> StartAsync()
     {
         var catcher = new SmtpCatcher();
+        await catcher.InitializeAsync();
+        return catcher;
+    }
+
+    /// <summary>Starts smtp4dev; when it does not come up, stops it again (a failed fixture is never disposed).</summary>
+    public async Task InitializeAsync()
+    {
         try
         {
-            await catcher.InitializeAsync();
-            return catcher;
+            await StartProcessAsync();
         }
         catch
         {
-            await catcher.DisposeAsync();
+            await DisposeAsync();
             throw;
         }
     }
 
-    public async Task InitializeAsync()
+    private async Task StartProcessAsync()
     {
         var root = RepositoryRoot();
         _dataDir = Directory.CreateTempSubdirectory("esim-smtp4dev-").FullName;
@@ -204,10 +210,12 @@ public sealed partial class SmtpCatcher : IAsyncLifetime, IAsyncDisposable
     public async Task DisposeAsync()
     {
         _http?.Dispose();
+        _http = null;
         if (_process is not null)
         {
             await StopAsync(_process);
             _process.Dispose();
+            _process = null;
         }
         if (_dataDir is not null)
         {
@@ -218,6 +226,7 @@ public sealed partial class SmtpCatcher : IAsyncLifetime, IAsyncDisposable
             catch (IOException)
             {
             }
+            _dataDir = null;
         }
     }
 
