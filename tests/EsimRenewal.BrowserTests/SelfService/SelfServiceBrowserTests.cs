@@ -107,7 +107,7 @@ public sealed class SelfServiceBrowserTests(SelfServiceBrowserFixture product) :
         await product.PayByCardAsync(page, email: "walkin@example.com");
 
         await Assertions.Expect(page.Locator("[data-testid=new-expiry]")).ToContainTextAsync(expected);
-        var mail = await product.Mail.WaitForMessageAsync("walkin@example.com", timeout: TimeSpan.FromSeconds(20));
+        var mail = await product.Mail.WaitForMessageAsync("walkin@example.com", timeout: TimeSpan.FromSeconds(60));
         Assert.Contains("收据", mail.Subject, StringComparison.Ordinal); // in the language the page was used in
         Assert.Contains("¥1,980", System.Net.WebUtility.HtmlDecode(mail.HtmlBody!));
 
@@ -128,7 +128,7 @@ public sealed class SelfServiceBrowserTests(SelfServiceBrowserFixture product) :
         await page.FillAsync("[data-testid=email]", DemoData.GuestEsimEmail);
         await page.ClickAsync("[data-testid=send-code]");
         await Assertions.Expect(page.Locator("[data-testid=code-sent]")).ToContainTextAsync(DemoData.GuestEsimEmail);
-        var codeMail = await product.Mail.WaitForMessageAsync(DemoData.GuestEsimEmail, m => m.Subject.Contains("验证码", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        var codeMail = await product.Mail.WaitForMessageAsync(DemoData.GuestEsimEmail, m => m.Subject.Contains("验证码", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         var code = Regex.Match(codeMail.TextBody!, @"\b\d{6}\b").Value;
         await page.FillAsync("[data-testid=code]", code);
         await page.ClickAsync("[data-testid=verify-code]");
@@ -137,7 +137,7 @@ public sealed class SelfServiceBrowserTests(SelfServiceBrowserFixture product) :
         await product.PayByCardAsync(page);
 
         await Assertions.Expect(page.Locator("[data-testid=order-status]")).ToHaveAttributeAsync("data-state", "Fulfilled");
-        var receipt = await product.Mail.WaitForMessageAsync(DemoData.GuestEsimEmail, m => m.Subject.Contains("收据", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        var receipt = await product.Mail.WaitForMessageAsync(DemoData.GuestEsimEmail, m => m.Subject.Contains("收据", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         Assert.Contains("¥1,980", receipt.TextBody);
     }
 
@@ -169,7 +169,7 @@ public sealed class SelfServiceBrowserTests(SelfServiceBrowserFixture product) :
         await page.ClickAsync("[data-testid=pay]");
         await product.PayByCardAsync(page);
         await Assertions.Expect(page.Locator("[data-testid=receipt]")).ToBeVisibleAsync();
-        await product.Mail.WaitForMessageAsync("fresh@example.com", timeout: TimeSpan.FromSeconds(20));
+        await product.Mail.WaitForMessageAsync("fresh@example.com", timeout: TimeSpan.FromSeconds(60));
 
         await page.GotoAsync("/plans/jp-7d-10gb");
         await page.ClickAsync("[data-testid=buy]");
@@ -179,7 +179,7 @@ public sealed class SelfServiceBrowserTests(SelfServiceBrowserFixture product) :
         await Assertions.Expect(qr).ToBeVisibleAsync();
         Assert.True(await qr.EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"));
         await Assertions.Expect(page.Locator("[data-testid=activation-code]")).ToContainTextAsync("LPA:1$smdp.example$");
-        var esimMail = await product.Mail.WaitForMessageAsync("fresh@example.com", m => m.Subject.Contains("eSIM", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        var esimMail = await product.Mail.WaitForMessageAsync("fresh@example.com", m => m.Subject.Contains("eSIM", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         Assert.Equal("esim-qr", Assert.Single(esimMail.InlineParts).ContentId);
     }
 }

@@ -18,7 +18,7 @@ namespace EsimRenewal.IntegrationTests.Infrastructure;
 public sealed partial class SmtpCatcher : IAsyncLifetime, IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
-    private static readonly TimeSpan DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan DefaultWaitTimeout = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentQueue<string> _output = new();
     private readonly ConcurrentDictionary<Guid, ReceivedEmail> _parsed = new();
