@@ -9,7 +9,7 @@ namespace EsimRenewal.Web.Infrastructure;
 /// </summary>
 public static class StatusMessages
 {
-    public const string Key = "StatusMessage";
+    private const string Key = "StatusMessage";
     public const string NoticeKey = "StatusNotice";
 
     public static void Notice(this PageModel page, string message)

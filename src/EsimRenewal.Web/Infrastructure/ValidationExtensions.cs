@@ -15,6 +15,15 @@ public static class ValidationExtensions
         }
     }
 
+    /// <summary>Copies FluentValidation errors into ModelState for the page's summary (search forms of a GET).</summary>
+    public static void AddToSummary(this ValidationResult result, ModelStateDictionary modelState)
+    {
+        foreach (var error in result.Errors)
+        {
+            modelState.AddModelError(string.Empty, error.ErrorMessage);
+        }
+    }
+
     /// <summary>
     /// Free text without control characters (a NUL byte cannot even be stored or searched in PostgreSQL);
     /// for fields that are otherwise unrestricted, such as search boxes.

@@ -16,6 +16,9 @@ public class BrowserFixture : IAsyncLifetime
     private IPlaywright _playwright = null!;
 
     public TestDatabase Database { get; private set; } = null!;
+    /// <summary>Generous: CI runs the browser tests while the integration tests load the same machine.</summary>
+    public const float DefaultTimeout = 30_000;
+
     public PortalFactory Portal { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     public string BaseUrl { get; private set; } = "";
@@ -54,8 +57,7 @@ public class BrowserFixture : IAsyncLifetime
     public async Task<IPage> NewPageAsync(string locale)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = locale, BaseURL = BaseUrl });
-        // Generous: CI runs the browser tests while the integration tests load the same machine.
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(DefaultTimeout);
         return await context.NewPageAsync();
     }
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Deque.AxeCore.Commons;
+using EsimRenewal.IntegrationTests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace EsimRenewal.BrowserTests.Pages;
@@ -161,6 +162,21 @@ public static partial class PageChecks
                 yield return $"untranslated (as on the English page): \"{Shorten(text, 80)}\"";
             }
         }
+    }
+
+    /// <summary>
+    /// For a person to look at the tour: with ESIM_TOUR_SCREENSHOTS set to a folder, each Chinese page is
+    /// saved there as a PNG per size (not done otherwise; the checks above are what the test asserts).
+    /// </summary>
+    public static async Task KeepScreenshotAsync(IPage page, CataloguedPage entry, string language, string size)
+    {
+        if (Environment.GetEnvironmentVariable("ESIM_TOUR_SCREENSHOTS") is not { Length: > 0 } folder || language != "zh-Hans")
+        {
+            return;
+        }
+        Directory.CreateDirectory(folder);
+        var name = Regex.Replace(entry.ToString(), "[^A-Za-z0-9]+", "-").Trim('-');
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{entry.Audience}-{name}-{size}.png"), FullPage = true });
     }
 
     public static string Shorten(string text, int length) => text.Length <= length ? text : text[..length] + "…";

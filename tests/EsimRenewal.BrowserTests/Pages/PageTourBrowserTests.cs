@@ -110,10 +110,12 @@ public sealed class PageTourBrowserTests(PageTourFixture tour, ITestOutputHelper
             Report((await PageChecks.HorizontalOverflowAsync(page)).Select(p => $"{Phone.Width} px: {p}"));
             Report((await PageChecks.SmallTapTargetsAsync(page)).Select(p => $"{Phone.Width} px: tap target {p}"));
             Report((await PageChecks.AccessibilityAsync(page)).Select(p => $"{Phone.Width} px: {p}"));
+            await PageChecks.KeepScreenshotAsync(page, entry, language, "phone");
 
             await page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
             Report((await PageChecks.HorizontalOverflowAsync(page)).Select(p => $"{Desktop.Width} px: {p}"));
             Report((await PageChecks.AccessibilityAsync(page)).Select(p => $"{Desktop.Width} px: {p}"));
+            await PageChecks.KeepScreenshotAsync(page, entry, language, "desktop");
 
             texts = await PageChecks.TextsAsync(page);
             Report(PageChecks.ResourceKeys(texts));

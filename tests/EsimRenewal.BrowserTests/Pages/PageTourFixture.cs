@@ -49,7 +49,7 @@ public sealed class PageTourFixture : BrowserFixture
                 BypassCSP = true,
                 ViewportSize = new ViewportSize { Width = 375, Height = 812 },
             });
-            context.SetDefaultTimeout(30_000);
+            context.SetDefaultTimeout(DefaultTimeout);
             await context.AddInitScriptAsync(PageChecks.AxeSource);
             if (PageSamples.AccountFor(audience) is { } account)
             {

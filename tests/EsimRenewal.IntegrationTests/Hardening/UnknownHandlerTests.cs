@@ -31,7 +31,10 @@ public sealed class UnknownHandlerTests(PortalFixture portal) : IClassFixture<Po
     {
         var admin = await portal.Factory.SignedInAsync("boss@example.com", VoucherScenario.Password);
         var token = (await admin.GetDocumentAsync("/admin")).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        var pages = PageHandlers.All(portal.Factory).Where(h => !Skipped.Contains(h.Page)).DistinctBy(h => h.Page).ToList();
+        var handlers = PageHandlers.All(portal.Factory);
+        // A page with a plain OnPost runs it for a handler name it does not know (Razor Pages' own fallback): a 200 there is fine.
+        var withDefaultPost = handlers.Where(h => h.Method == "POST" && h.Name.Length == 0).Select(h => h.Page).ToHashSet();
+        var pages = handlers.Where(h => !Skipped.Contains(h.Page)).DistinctBy(h => h.Page).ToList();
         Assert.Contains(pages, p => p.Page == "/Plans/Details");
         var problems = new List<string>();
 
@@ -42,7 +45,7 @@ public sealed class UnknownHandlerTests(PortalFixture portal) : IClassFixture<Po
             foreach (var url in posts)
             {
                 using var response = await admin.PostAsync(url, new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
-                if (response.StatusCode is HttpStatusCode.InternalServerError || (response.StatusCode == HttpStatusCode.OK && !HasDefaultPostHandler(page.Page)))
+                if (response.StatusCode is HttpStatusCode.InternalServerError || (response.StatusCode == HttpStatusCode.OK && !withDefaultPost.Contains(page.Page)))
                 {
                     problems.Add($"POST {url}: {(int)response.StatusCode}");
                 }
@@ -59,8 +62,4 @@ public sealed class UnknownHandlerTests(PortalFixture portal) : IClassFixture<Po
 
     private static string Fill(string parameter) =>
         parameter.Contains(":int", StringComparison.Ordinal) ? "404" : parameter.Contains(":guid", StringComparison.Ordinal) ? Guid.NewGuid().ToString() : "month";
-
-    /// <summary>A page with a plain <c>OnPost</c> runs it for a handler name it does not know (Razor Pages' own fallback).</summary>
-    private bool HasDefaultPostHandler(string page) =>
-        PageHandlers.All(portal.Factory).Any(h => h.Page == page && h.Method == "POST" && h.Name.Length == 0);
 }

@@ -93,7 +93,7 @@ public sealed class DetailsModel(OrderService orders, CheckoutService checkout, 
         var message = t["Order.Cancel." + outcome].Value;
         if (outcome == CancelOutcome.Cancelled)
         {
-            TempData[StatusMessages.Key] = message;
+            TempData["StatusMessage"] = message;
         }
         else
         {

@@ -77,10 +77,7 @@ public sealed partial class IndexModel(AuditTrail trail, IValidator<IndexModel.I
         var validation = await validator.ValidateAsync(input, ct);
         if (!validation.IsValid)
         {
-            foreach (var error in validation.Errors)
-            {
-                ModelState.AddModelError(string.Empty, error.ErrorMessage);
-            }
+            validation.AddToSummary(ModelState);
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }

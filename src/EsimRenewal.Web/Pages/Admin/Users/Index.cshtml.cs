@@ -50,10 +50,7 @@ public sealed class IndexModel(UserAdminService accounts, IValidator<IndexModel.
         var validation = await validator.ValidateAsync(input, ct);
         if (!validation.IsValid)
         {
-            foreach (var error in validation.Errors)
-            {
-                ModelState.AddModelError(string.Empty, error.ErrorMessage);
-            }
+            validation.AddToSummary(ModelState);
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
