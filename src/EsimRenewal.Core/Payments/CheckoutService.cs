@@ -187,7 +187,9 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, I
             return CancelOutcome.NotFound;
         }
         await using var transaction = await LockAsync(buyer, ct);
-        var order = await db.Orders.SingleAsync(o => o.Id == orderId, ct);
+        // Row-locked: closing the checkout makes the provider send checkout.session.expired, whose handler waits here
+        // and then finds the order already cancelled.
+        var order = await db.Orders.FromSql($"SELECT *, xmin FROM orders WHERE id = {orderId} FOR UPDATE").SingleAsync(ct);
         if (order.State != OrderState.PendingPayment)
         {
             return CancelOutcome.NotCancellable;
