@@ -23,6 +23,7 @@ try
     builder.AddEsimWeb();
     builder.AddEsimServices();
     builder.AddEsimPayments();
+    builder.AddCrashPoint(); // crash-recovery tests only (Testing:CrashAt); refused outside Development
 
     var app = builder.Build();
     // Options are validated now (a missing key fails here), not after the database was migrated and seeded.

@@ -67,6 +67,10 @@ public static class UnsafeSettings
             return problems;
         }
 
+        if (!string.IsNullOrEmpty(configuration[CrashPoints.Setting]))
+        {
+            problems.Add($"{CrashPoints.Setting} is set: it makes the portal kill itself (crash-recovery tests only)");
+        }
         if (bool.TryParse(configuration[$"{SeedOptions.Section}:{nameof(SeedOptions.DemoData)}"], out var demo) && demo)
         {
             problems.Add("Seed:DemoData is on: it seeds demo accounts whose passwords are published in this repository");

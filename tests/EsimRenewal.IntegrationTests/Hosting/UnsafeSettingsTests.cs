@@ -48,6 +48,16 @@ public sealed class UnsafeSettingsTests(PortalFixture portal) : IClassFixture<Po
         Assert.Single(refusal.Problems, p => p.StartsWith("Seed:DemoData", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Staging")]
+    [InlineData("Production")]
+    public void The_crash_recovery_switch_is_refused_outside_development(string environment)
+    {
+        var refusal = Refusal(CrashPoints.Setting, nameof(CrashPoint.WebhookReceived), environment);
+
+        Assert.Single(refusal.Problems, p => p.StartsWith(CrashPoints.Setting, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void The_demo_admin_password_from_the_repository_is_refused()
     {

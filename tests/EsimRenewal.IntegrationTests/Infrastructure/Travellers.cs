@@ -20,6 +20,12 @@ public static class Travellers
     public static async Task<(HttpClient Client, string UserId)> SignUpAsync(this PortalFactory portal, string identifier, string language = "en")
     {
         var client = portal.NewBrowser(language);
+        return (client, await RegisterAsync(client, portal.Database, identifier));
+    }
+
+    /// <summary>Registers through /account/register with <paramref name="client"/>, which stays signed in; the new account's id.</summary>
+    public static async Task<string> RegisterAsync(HttpClient client, TestDatabase database, string identifier)
+    {
         var page = await client.GetDocumentAsync("/account/register");
         var response = await client.SubmitAsync(page, "[data-testid=register-form]", new Dictionary<string, string>
         {
@@ -27,10 +33,10 @@ public static class Travellers
             ["Input.Password"] = Password,
             ["Input.ConfirmPassword"] = Password,
         });
-        Assert.True(response.IsRedirect(), $"Registering {identifier} failed: {(int)response.StatusCode}");
+        Assert.True(response.IsRedirect(), $"Registering {identifier} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         Assert.True(SignInIdentifier.TryParse(identifier, out var parsed));
-        await using var db = portal.Database.NewContext();
-        return (client, await db.Users.Where(u => u.UserName == parsed.Value).Select(u => u.Id).SingleAsync());
+        await using var db = database.NewContext();
+        return await db.Users.Where(u => u.UserName == parsed.Value).Select(u => u.Id).SingleAsync();
     }
 
     /// <summary>

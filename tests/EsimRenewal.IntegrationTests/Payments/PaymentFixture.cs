@@ -87,16 +87,7 @@ public sealed class PaymentFixture : IAsyncLifetime
     public async Task<(HttpClient Client, string UserId)> SignUpAsync(string email)
     {
         var client = NewClient();
-        var page = await client.GetDocumentAsync("/account/register");
-        var response = await client.SubmitAsync(page, "[data-testid=register-form]", new Dictionary<string, string>
-        {
-            ["Input.Identifier"] = email,
-            ["Input.Password"] = "correct horse battery",
-            ["Input.ConfirmPassword"] = "correct horse battery",
-        });
-        Assert.True(response.IsRedirect(), $"registration failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        await using var db = Database.NewContext();
-        return (client, await db.Users.Where(u => u.UserName == email).Select(u => u.Id).SingleAsync());
+        return (client, await Travellers.RegisterAsync(client, Database, email));
     }
 
     /// <summary>A physical SIM of the user's, valid until <paramref name="renewedAt"/> + 30 days (or never activated).</summary>
