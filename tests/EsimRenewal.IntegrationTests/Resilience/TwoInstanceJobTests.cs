@@ -1,6 +1,3 @@
-using System.Net;
-using AngleSharp.Dom;
-using AngleSharp.Html.Dom;
 using EsimRenewal.Core.Auditing;
 using EsimRenewal.Core.Carrier;
 using EsimRenewal.Core.Identity;
@@ -22,7 +19,7 @@ namespace EsimRenewal.IntegrationTests.Resilience;
 /// <summary>
 /// Two portal instances on one database, both running every recurring job: each job's single pass (the
 /// unit its background worker loops over) is run on both at once, many times, and every effect happens
-/// exactly once. Sessions made on one instance are accepted by the other.
+/// exactly once. (Sessions and attempt limits across two portal processes: <see cref="TwoProcessesTests"/>.)
 /// </summary>
 public sealed class TwoInstanceJobTests(TwoInstancesFixture instances) : IClassFixture<TwoInstancesFixture>, IAsyncLifetime
 {
@@ -63,58 +60,6 @@ public sealed class TwoInstanceJobTests(TwoInstancesFixture instances) : IClassF
 
     private Task<int> DispatchEmailsAsync() =>
         RunOnBothAsync(services => services.GetRequiredService<EmailOutbox>().DispatchAsync(services.GetRequiredService<EmailComposer>().ComposeAsync, batchSize: 3));
-
-    [Fact]
-    public async Task A_sign_in_cookie_and_an_antiforgery_token_from_one_instance_are_accepted_by_the_other()
-    {
-        var cookiesA = new CookieContainer();
-        var onA = TwoInstancesFixture.NewClient(instances.A, cookiesA);
-        var registered = await onA.SubmitAsync(await onA.GetDocumentAsync("/account/register"), "[data-testid=register-form]", new Dictionary<string, string>
-        {
-            ["Input.Identifier"] = "mei@example.com",
-            ["Input.Password"] = Travellers.Password,
-            ["Input.ConfirmPassword"] = Travellers.Password,
-        });
-        Assert.True(registered.IsRedirect());
-        var sim = await SimAsync("mei@example.com", "898110000000000042", instances.A.Clock.GetUtcNow().AddDays(-6));
-        var form = (await onA.GetDocumentAsync($"/sims/{sim.Id}/renew")).QuerySelector<IHtmlFormElement>("[data-testid=renew-form]")!;
-        var fields = form.Elements.OfType<IHtmlInputElement>().Where(e => e.Type == "hidden" && !string.IsNullOrEmpty(e.Name))
-            .Select(e => new KeyValuePair<string, string>(e.Name!, e.Value))
-            .Append(new("Input.PlanVersionId", (await instances.MonthVersionIdAsync()).ToString()))
-            .ToList();
-        Assert.Contains(fields, f => f.Key == "__RequestVerificationToken");
-        // B gets exactly A's cookies (sign-in and antiforgery), nothing of its own.
-        var cookiesB = new CookieContainer();
-        foreach (Cookie cookie in cookiesA.GetCookies(new Uri(instances.A.Url)))
-        {
-            cookiesB.Add(new Uri(instances.B.Url), new Cookie(cookie.Name, cookie.Value, "/"));
-        }
-        var onB = TwoInstancesFixture.NewClient(instances.B, cookiesB);
-
-        Assert.Equal(HttpStatusCode.OK, (await onB.GetAsync("/sims")).StatusCode); // signed in on B with A's cookie
-        var withoutToken = await onB.PostAsync($"/sims/{sim.Id}/renew", new FormUrlEncodedContent(fields.Where(f => f.Key != "__RequestVerificationToken")));
-        Assert.Equal(HttpStatusCode.BadRequest, withoutToken.StatusCode); // B does check the token
-        var posted = await onB.PostAsync($"/sims/{sim.Id}/renew", new FormUrlEncodedContent(fields));
-
-        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
-        await using var db = instances.Database.NewContext();
-        var order = await db.Orders.AsNoTracking().SingleAsync();
-        Assert.Equal(sim.Id, order.SimId);
-        Assert.NotNull(order.CheckoutSessionId);
-        Assert.StartsWith(instances.Emulator.BaseUrl, posted.Headers.Location!.ToString().Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
-    }
-
-    private async Task<Sim> SimAsync(string email, string iccidBody, DateTimeOffset renewedAt)
-    {
-        await using var db = instances.Database.NewContext();
-        var userId = await db.Users.Where(u => u.UserName == email).Select(u => u.Id).SingleAsync();
-        var sim = Sim.RegisterPhysical(Iccid.FromBody(iccidBody), SimPin.Hash("1234"), TestData.Epoch);
-        sim.AssignTo(userId, TestData.Epoch);
-        sim.ApplyRenewal(await db.PlanVersions.SingleAsync(v => v.Plan.Code == "month"), renewedAt);
-        db.Sims.Add(sim);
-        await db.SaveChangesAsync();
-        return sim;
-    }
 
     [Fact]
     public async Task Reconciliation_carrier_outbox_and_receipts_run_on_both_instances_and_each_order_is_fulfilled_notified_and_sent_once()
