@@ -23,7 +23,8 @@ public static class EsimDatabase
     /// <summary>
     /// The connection string with bounded waits, so an unreachable database fails a request within
     /// seconds instead of holding it (docs/decisions/0023): <c>Timeout</c> (connect) and
-    /// <c>Command Timeout</c> get the defaults above unless the connection string sets them itself.
+    /// <c>Command Timeout</c> get the defaults above, and <c>Cancellation Timeout</c> -1, unless the connection
+    /// string sets them itself.
     /// </summary>
     public static string WithBoundedTimeouts(string connectionString)
     {
@@ -36,6 +37,12 @@ public static class EsimDatabase
         if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
         {
             bounded.CommandTimeout = DefaultCommandTimeoutSeconds;
+        }
+        if (!given.ContainsKey("Cancellation Timeout") && !given.ContainsKey("CancellationTimeout"))
+        {
+            // A timed-out command's cancel request is sent, but its answer not waited for: the connection is
+            // dropped at once (on a broken network the answer never comes; Npgsql would wait 2 s more).
+            bounded.CancellationTimeout = -1;
         }
         return bounded.ConnectionString;
     }

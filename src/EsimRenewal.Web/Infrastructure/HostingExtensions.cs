@@ -45,7 +45,9 @@ public static class HostingExtensions
                 $"ConnectionStrings:{EsimDatabase.ConnectionStringName} is not set. ./run.sh sets it for the local cluster.");
         }
         // One pool serves both the request-scoped context and the factory (for work on its own connection).
-        builder.Services.AddPooledDbContextFactory<EsimDbContext>(options => EsimDatabase.Configure(options, connectionString));
+        // Bounded waits (unless the connection string sets its own): an unreachable database fails a request in seconds.
+        var bounded = EsimDatabase.WithBoundedTimeouts(connectionString);
+        builder.Services.AddPooledDbContextFactory<EsimDbContext>(options => EsimDatabase.Configure(options, bounded));
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<EsimDbContext>>().CreateDbContext());
         builder.Services.AddOptions<DatabaseOptions>().Bind(builder.Configuration.GetSection(DatabaseOptions.Section)).ValidateOnStart();
         builder.Services.AddOptions<SeedOptions>().Bind(builder.Configuration.GetSection(SeedOptions.Section))

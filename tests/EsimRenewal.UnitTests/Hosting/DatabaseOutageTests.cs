@@ -45,10 +45,10 @@ public sealed class DatabaseOutageTests
     public void The_connection_string_gets_bounded_timeouts_unless_it_sets_its_own()
     {
         var bounded = new NpgsqlConnectionStringBuilder(EsimDatabase.WithBoundedTimeouts("Host=db;Database=esim;Username=portal"));
-        var own = new NpgsqlConnectionStringBuilder(EsimDatabase.WithBoundedTimeouts("Host=db;Database=esim;Timeout=30;Command Timeout=120"));
+        var own = new NpgsqlConnectionStringBuilder(EsimDatabase.WithBoundedTimeouts("Host=db;Database=esim;Timeout=30;Command Timeout=120;Cancellation Timeout=5000"));
 
-        Assert.Equal((EsimDatabase.DefaultConnectTimeoutSeconds, EsimDatabase.DefaultCommandTimeoutSeconds), (bounded.Timeout, bounded.CommandTimeout));
-        Assert.Equal((30, 120), (own.Timeout, own.CommandTimeout));
+        Assert.Equal((EsimDatabase.DefaultConnectTimeoutSeconds, EsimDatabase.DefaultCommandTimeoutSeconds, -1), (bounded.Timeout, bounded.CommandTimeout, bounded.CancellationTimeout));
+        Assert.Equal((30, 120, 5000), (own.Timeout, own.CommandTimeout, own.CancellationTimeout));
         Assert.Equal("db", bounded.Host);
     }
 }
