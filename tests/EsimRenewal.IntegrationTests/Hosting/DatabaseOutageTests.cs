@@ -16,8 +16,9 @@ using Npgsql;
 namespace EsimRenewal.IntegrationTests.Hosting;
 
 /// <summary>
-/// PostgreSQL stopped under a running portal (on real Kestrel, paid through the Stripe emulator), then
-/// started again: the server is a cluster of this class's own, so the suite's shared one stays up.
+/// PostgreSQL stopped under a running portal (on real Kestrel, paid through the Stripe emulator) for at least
+/// ten seconds under load, then started again: the server is a cluster of this class's own, so the suite's
+/// shared one stays up.
 /// </summary>
 public sealed class DatabaseOutageTests : IAsyncLifetime
 {
@@ -94,6 +95,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await chinese.GetAsync("/")).StatusCode);
 
         await _cluster.StopServerAsync();
+        var down = Stopwatch.StartNew();
 
         // The payment completes at Stripe while the database is down: its webhook is refused with 503.
         await _emulator.PaySuccessfullyAsync(openSession);
@@ -123,6 +125,14 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await chinese.GetAsync("/healthz")).StatusCode);
         Assert.True(health.Elapsed < Bound, $"/healthz answered after {health.Elapsed}");
 
+        // Under load for the rest of at least ten seconds down: every answer is the 503 page within the bound.
+        string[] storefront = ["/", "/healthz"], signedIn = ["/sims", $"/sims/{paidSim.Id}/renew", "/orders", $"/orders/{paidOrderId}"];
+        var load = await LoadAsync([(chinese, storefront), (japanese, storefront), (traveller, signedIn), (traveller, signedIn)],
+            until: down.Elapsed > TimeSpan.FromSeconds(10) ? TimeSpan.Zero : TimeSpan.FromSeconds(10) - down.Elapsed);
+        Assert.True(load.Count > 20, $"only {load.Count} requests were made during the outage");
+        Assert.All(load, answer => Assert.True(answer.Status == HttpStatusCode.ServiceUnavailable && answer.Took < Bound,
+            $"{answer.Path} answered {(int)answer.Status} after {answer.Took} during the outage"));
+
         await _cluster.StartServerAsync();
         // The test's own idle connections died with the server too (the portal copes with its own).
         NpgsqlConnection.ClearPool(new NpgsqlConnection(_database.ConnectionString));
@@ -141,6 +151,25 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         Assert.Equal(2, (await db.Sims.AsNoTracking().SingleAsync(s => s.Id == openSim.Id)).RenewalCount); // activation + exactly one renewal
     }
 
+    /// <summary>Each client requests its paths in turn, all clients at once, until <paramref name="until"/> has passed.</summary>
+    private static async Task<List<(string Path, HttpStatusCode Status, TimeSpan Took)>> LoadAsync((HttpClient Client, string[] Paths)[] clients, TimeSpan until)
+    {
+        var end = Stopwatch.StartNew();
+        var answers = await Task.WhenAll(clients.Select(async c =>
+        {
+            var own = new List<(string, HttpStatusCode, TimeSpan)>();
+            for (var i = 0; end.Elapsed < until || i < c.Paths.Length; i++)
+            {
+                var path = c.Paths[i % c.Paths.Length];
+                var watch = Stopwatch.StartNew();
+                using var response = await c.Client.GetAsync(path);
+                own.Add((path, response.StatusCode, watch.Elapsed));
+            }
+            return own;
+        }));
+        return answers.SelectMany(a => a).ToList();
+    }
+
     private HttpClient NewClient(string language)
     {
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
@@ -154,16 +183,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     private async Task<(HttpClient Client, string UserId)> SignUpAsync(string email)
     {
         var client = NewClient("en");
-        var page = await client.GetDocumentAsync("/account/register");
-        var response = await client.SubmitAsync(page, "[data-testid=register-form]", new Dictionary<string, string>
-        {
-            ["Input.Identifier"] = email,
-            ["Input.Password"] = "correct horse battery",
-            ["Input.ConfirmPassword"] = "correct horse battery",
-        });
-        Assert.True(response.IsRedirect(), $"registration failed: {(int)response.StatusCode}");
-        await using var db = _database.NewContext();
-        return (client, await db.Users.Where(u => u.UserName == email).Select(u => u.Id).SingleAsync());
+        return (client, await Travellers.RegisterAsync(client, _database, email));
     }
 
     /// <summary>A physical SIM of the user's, activated six days ago.</summary>
