@@ -57,5 +57,5 @@ cpu="$(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -n 1)"
     printf '%s' "$failures"
   fi
 } | tee "$REPORT"
-rm -rf "$LOGS"
+if [ "$total_failed" -eq 0 ]; then rm -rf "$LOGS"; else echo "Logs of every round: $LOGS" >&2; fi
 [ "$total_failed" -eq 0 ]
