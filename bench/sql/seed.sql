@@ -1,6 +1,6 @@
 -- The bench's data set, written straight into the schema the portal's EF migrations created.
 -- psql variables: admin_email (the account the portal created from Seed:AdminEmail), totp_key (its
--- authenticator key, base32), traveller_email, webhook_orders (orders awaiting payment, one per
+-- authenticator key, base32), traveller_email, redeemer_email, webhook_orders (orders awaiting payment, one per
 -- prepared checkout session). Orders themselves come from bench.add_orders (sql/orders.sql).
 -- Foreign-key triggers are off while loading (session_replication_role): every reference is generated
 -- to exist. Secondary indexes are dropped while a big table loads and built again afterwards.
@@ -73,7 +73,9 @@ CREATE TABLE bench.slots AS
 SELECT i AS n, md5('version' || i || '-2')::uuid AS version_id, v.price_yen, v.validity_days
 FROM generate_series(1, 50) i JOIN plan_versions v ON v.id = md5('version' || i || '-2')::uuid;
 
--- Accounts: the bench traveller and 50,000 customers, all with the admin's password hash (an Identity
+-- Accounts: the bench traveller (whose pages are measured: its 10 SIMs and 200 orders stay as they
+-- are), the redeemer (10 SIMs the redemptions renew, each adding an order to its history) and 50,000
+-- customers, all with the admin's password hash (an Identity
 -- V3 hash of the bench password); the admin gets two-factor sign-in with a known authenticator key.
 CREATE TABLE bench.accounts AS
 SELECT id, password_hash FROM users WHERE normalized_email = upper(:'admin_email');
@@ -83,27 +85,28 @@ SELECT id, '[AspNetUserStore]', 'AuthenticatorKey', :'totp_key' FROM bench.accou
 
 INSERT INTO users (id, preferred_culture, created_at, user_name, normalized_user_name, email, normalized_email, email_confirmed,
                    password_hash, security_stamp, concurrency_stamp, phone_number_confirmed, two_factor_enabled, lockout_enabled, access_failed_count)
-SELECT CASE WHEN k = 0 THEN md5('traveller')::uuid::text ELSE md5('user' || k)::uuid::text END,
+SELECT CASE k WHEN 0 THEN md5('traveller')::uuid::text WHEN -1 THEN md5('redeemer')::uuid::text ELSE md5('user' || k)::uuid::text END,
        'zh-Hans', now() - interval '500 days' + k * interval '10 minutes',
        e, upper(e), e, upper(e), true,
        (SELECT password_hash FROM bench.accounts), upper(md5('stamp' || k)), md5('concurrency' || k)::uuid::text, false, false, true, 0
-FROM (SELECT k, CASE WHEN k = 0 THEN :'traveller_email' ELSE 'customer' || k || '@example.com' END AS e
-      FROM generate_series(0, 50000) k) u;
+FROM (SELECT k, CASE k WHEN 0 THEN :'traveller_email' WHEN -1 THEN :'redeemer_email' ELSE 'customer' || k || '@example.com' END AS e
+      FROM generate_series(-1, 50000) k) u;
 INSERT INTO user_roles (user_id, role_id)
-SELECT CASE WHEN k = 0 THEN md5('traveller')::uuid::text ELSE md5('user' || k)::uuid::text END, r.id
-FROM generate_series(0, 50000) k, roles r WHERE r.normalized_name = 'TRAVELLER';
+SELECT CASE k WHEN 0 THEN md5('traveller')::uuid::text WHEN -1 THEN md5('redeemer')::uuid::text ELSE md5('user' || k)::uuid::text END, r.id
+FROM generate_series(-1, 50000) k, roles r WHERE r.normalized_name = 'TRAVELLER';
 
--- 200,000 SIMs: 1-10 are the traveller's, SIM s > 10 belongs to customer ((s - 11) % 50000) + 1.
+-- 200,000 SIMs: 1-10 are the traveller's, 11-20 the redeemer's, SIM s > 20 belongs to customer ((s - 21) % 50000) + 1.
 SELECT bench.drop_indexes('sims');
 INSERT INTO sims (id, iccid, kind, owner_id, label, activation_code, purchase_email, current_plan_version_id,
                   expires_at, data_left_mb, is_unlimited, renewal_count, created_at, owned_since)
 SELECT md5('sim' || s)::uuid,
        bench.luhn('898110' || lpad(s::text, 12, '0')),
        CASE WHEN s % 3 = 0 THEN 'Physical' ELSE 'Esim' END,
-       CASE WHEN s <= 10 THEN md5('traveller')::uuid::text ELSE md5('user' || ((s - 11) % 50000 + 1))::uuid::text END,
-       CASE WHEN s <= 10 THEN 'SIM ' || s END,
+       CASE WHEN s <= 10 THEN md5('traveller')::uuid::text WHEN s <= 20 THEN md5('redeemer')::uuid::text
+            ELSE md5('user' || ((s - 21) % 50000 + 1))::uuid::text END,
+       CASE WHEN s <= 20 THEN 'SIM ' || s END,
        CASE WHEN s % 3 <> 0 THEN 'LPA:1$smdp.example$BENCH-' || s END,
-       CASE WHEN s <= 10 THEN :'traveller_email' ELSE 'customer' || ((s - 11) % 50000 + 1) || '@example.com' END,
+       CASE WHEN s <= 10 THEN :'traveller_email' WHEN s <= 20 THEN :'redeemer_email' ELSE 'customer' || ((s - 21) % 50000 + 1) || '@example.com' END,
        sl.version_id,
        date_trunc('day', now()) + ((s % 60) - 20) * interval '1 day',
        CASE WHEN s % 7 = 0 THEN NULL ELSE 1024 * (s % 20 + 1) END,
@@ -117,8 +120,8 @@ CREATE TABLE bench.webhook_orders AS
 SELECT md5('webhook-order' || j)::uuid AS id, 100000 + j AS sim, sl.version_id, sl.price_yen
 FROM generate_series(1, :webhook_orders) j JOIN bench.slots sl ON sl.n = 1 + j % 45;
 INSERT INTO orders (id, kind, state, user_id, sim_id, plan_version_id, amount_yen, email, culture, idempotency_key, created_at)
-SELECT w.id, 'Renewal', 'PendingPayment', md5('user' || ((w.sim - 11) % 50000 + 1))::uuid::text, md5('sim' || w.sim)::uuid,
-       w.version_id, w.price_yen, 'customer' || ((w.sim - 11) % 50000 + 1) || '@example.com', 'zh-Hans', 'bench-webhook-' || w.id,
+SELECT w.id, 'Renewal', 'PendingPayment', md5('user' || ((w.sim - 21) % 50000 + 1))::uuid::text, md5('sim' || w.sim)::uuid,
+       w.version_id, w.price_yen, 'customer' || ((w.sim - 21) % 50000 + 1) || '@example.com', 'zh-Hans', 'bench-webhook-' || w.id,
        now() - interval '5 minutes'
 FROM bench.webhook_orders w;
 
