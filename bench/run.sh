@@ -9,7 +9,8 @@
 # seconds (15), BENCH_CONNECTIONS for pages (32), BENCH_WRITE_CONNECTIONS for writes and pgbench (16),
 # BENCH_ORDERS at the large size (1000000), BENCH_WEBHOOK_SESSIONS (8000), BENCH_LOG_LEVEL (Warning),
 # BENCH_OUTPUT_CACHE_SETTING (Performance__OutputCache: the portal's switch, true for "on", false for
-# "off"), BENCH_RESULTS (bench/results/latest.md), BENCH_KEEP=1 keeps the work folder.
+# "off"), BENCH_RESULTS (bench/results/latest.md), BENCH_KEEP=1 keeps the work folder,
+# BENCH_PORTAL_REF (measure the portal of another commit or branch, e.g. perf; default: this checkout).
 set -euo pipefail
 # All of it in one function: bash reads the whole script before running it, so editing this file
 # during a run cannot change the run.
@@ -74,8 +75,17 @@ TRAVELLER_EMAIL="traveller@bench.example"
 REDEEMER_EMAIL="redeemer@bench.example"
 
 # --- Build: Release, published (no development asset manifest), outside the solution -------------
-say "publishing the portal, the Stripe emulator, the baseline and the load tool (Release)"
-for project in src/EsimRenewal.Web src/EsimRenewal.StripeEmulator bench/Baseline bench/Load; do
+# BENCH_PORTAL_REF=<commit or branch>: the portal and emulator of that commit (read from git, built in
+# the work folder), measured by this harness; default: this checkout's working tree.
+SOURCE="$ROOT"
+if [ -n "${BENCH_PORTAL_REF:-}" ]; then
+  SOURCE="$WORK/source"
+  mkdir -p "$SOURCE"
+  git -C "$ROOT" archive "$BENCH_PORTAL_REF" src Directory.Build.props Directory.Packages.props global.json | tar -x -C "$SOURCE"
+fi
+PORTAL_COMMIT="$(git -C "$ROOT" rev-parse --short "${BENCH_PORTAL_REF:-HEAD}")$([ -z "${BENCH_PORTAL_REF:-}" ] && [ -n "$(git -C "$ROOT" status --porcelain -- src)" ] && echo ' (with uncommitted changes in src/)')"
+say "publishing the portal ($PORTAL_COMMIT), the Stripe emulator, the baseline and the load tool (Release)"
+for project in "$SOURCE/src/EsimRenewal.Web" "$SOURCE/src/EsimRenewal.StripeEmulator" bench/Baseline bench/Load; do
   dotnet publish "$project" -c Release -o "$WORK/$(basename "$project")" -nologo -v quiet -clp:ErrorsOnly >&2
 done
 LOAD=(dotnet "$WORK/Load/Load.dll")
@@ -298,7 +308,7 @@ report() {
   os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
   echo "# Storefront benchmark"
   echo
-  echo "- Run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), $(( $(date +%s) - started_at )) s in all"
+  echo "- Run: $(date -u '+%Y-%m-%d %H:%M UTC'), portal at commit $PORTAL_COMMIT, $(( $(date +%s) - started_at )) s in all"
   echo "- Machine: $cpu, $cores cores, $mem RAM, $os, kernel $(uname -r), .NET $(dotnet --version), PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}')"
   echo "- Load average (1/5/15 min) at the start of measuring: $load_start; at the end: $load_end (other work on the machine shows here)"
   echo "- $ROUNDS interleaved rounds × ${DURATION} s per target after a ${WARMUP} s warm-up; medians. Pages: wrk, 2 threads, $CONNECTIONS connections, Accept-Language zh-CN. Writes: the load tool and pgbench with $WRITE_CONNECTIONS connections."
