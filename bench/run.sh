@@ -83,7 +83,7 @@ if [ -n "${BENCH_PORTAL_REF:-}" ]; then
   mkdir -p "$SOURCE"
   git -C "$ROOT" archive "$BENCH_PORTAL_REF" src Directory.Build.props Directory.Packages.props global.json | tar -x -C "$SOURCE"
 fi
-PORTAL_COMMIT="$(git -C "$ROOT" rev-parse --short "${BENCH_PORTAL_REF:-HEAD}")$([ -z "${BENCH_PORTAL_REF:-}" ] && [ -n "$(git -C "$ROOT" status --porcelain -- src)" ] && echo ' (with uncommitted changes in src/)')"
+PORTAL_COMMIT="$(git -C "$ROOT" rev-parse --short "${BENCH_PORTAL_REF:-HEAD}")$([ -z "${BENCH_PORTAL_REF:-}" ] && [ -n "$(git -C "$ROOT" status --porcelain -- src)" ] && echo ' (with uncommitted changes in src/)' || true)"
 say "publishing the portal ($PORTAL_COMMIT), the Stripe emulator, the baseline and the load tool (Release)"
 for project in "$SOURCE/src/EsimRenewal.Web" "$SOURCE/src/EsimRenewal.StripeEmulator" bench/Baseline bench/Load; do
   dotnet publish "$project" -c Release -o "$WORK/$(basename "$project")" -nologo -v quiet -clp:ErrorsOnly >&2
