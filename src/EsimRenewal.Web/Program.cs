@@ -44,7 +44,8 @@ try
     app.UseSecurityHeaders();
     app.UseCookiePolicy(); // outside Development every cookie is Secure
     app.UseStatusCodePagesWithReExecute("/status/{0}");
-    app.UseSerilogRequestLogging();
+    // The host's logger, not the static bootstrap one (kept by preserveStaticLogger), so the configured levels apply.
+    app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
     app.UseStaticFiles();
     app.UseRequestLocalization();
     // An unreachable database: a localised 503 with Retry-After (webhooks included), not the 500 error page.
@@ -52,6 +53,11 @@ try
     app.UseRouting();
     app.UseAuthentication();
     app.UseNoStoreForSensitivePages();
+    // After authentication (a signed-in visitor is never served a shared copy) and localisation (copies vary by language).
+    if (HostingExtensions.OutputCacheEnabled(app.Configuration))
+    {
+        app.UseOutputCache();
+    }
     app.UseAuthorization();
 
     app.MapRazorPages();

@@ -158,8 +158,8 @@ public sealed class ProductionHostTests(ProductionHostFixture fixture) : IClassF
     {
         var browser = Behind(ProductionPortalFactory.KnownProxy);
 
-        var switched = await browser.SubmitAsync(await browser.GetDocumentAsync("/"), "[data-testid=language-switch]",
-            new Dictionary<string, string> { ["culture"] = "ja" });
+        var home = await browser.GetDocumentAsync("/");
+        var switched = await browser.GetAsync(home.QuerySelector("[data-testid=lang-ja]")!.GetAttribute("href"));
 
         Assert.True(switched.IsRedirect(), $"{(int)switched.StatusCode}");
         AssertSecure(SetCookie(switched, "esim.culture"));
