@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using EsimRenewal.Core.Common;
 using EsimRenewal.Core.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace EsimRenewal.Core.Plans;
 
@@ -44,7 +46,7 @@ public sealed class CatalogService(EsimDbContext db, TimeProvider clock)
         // SimKinds is stored as its name ("Physical", "Esim", "Both"), so the filter lists the whole values it accepts.
         var (kindA, kindB) = filter.Kind is { } kind ? (kind.AsFlag(), SimKinds.Both) : (SimKinds.Physical, SimKinds.Esim);
         var cards = new List<PlanCard>();
-        await foreach (var card in ListQuery(db, clock.GetUtcNow(), minDays, maxDays, kindA, kindB, LocalizedText.LanguageOf(culture)).WithCancellation(ct))
+        await foreach (var card in Compiled.List(db, clock.GetUtcNow(), minDays, maxDays, kindA, kindB, LocalizedText.LanguageOf(culture)).WithCancellation(ct))
         {
             cards.Add(card);
         }
@@ -58,41 +60,52 @@ public sealed class CatalogService(EsimDbContext db, TimeProvider clock)
         {
             return null;
         }
-        return await FindQuery(db, clock.GetUtcNow(), code!, LocalizedText.LanguageOf(culture), ct);
+        return await Compiled.Find(db, clock.GetUtcNow(), code!, LocalizedText.LanguageOf(culture), ct);
     }
 
     /// <summary>The next time a scheduled version goes on sale, after <paramref name="after"/>; null when none is scheduled.</summary>
     public async Task<DateTimeOffset?> NextScheduledChangeAsync(DateTimeOffset after, CancellationToken ct = default) =>
         await db.PlanVersions.AsNoTracking().Where(v => v.EffectiveFrom > after).MinAsync(v => (DateTimeOffset?)v.EffectiveFrom, ct);
 
-    // The on-sale condition is PlanVersion.OnSaleAt written out: a compiled query cannot call the method that builds it
-    // (CatalogServiceTests hold both to the same rule: scheduled versions, ties, retired plans).
-    private static readonly Func<EsimDbContext, DateTimeOffset, int, int, SimKinds, SimKinds, string, IAsyncEnumerable<PlanCard>> ListQuery =
-        EF.CompileAsyncQuery((EsimDbContext db, DateTimeOffset at, int minDays, int maxDays, SimKinds kindA, SimKinds kindB, string language) =>
-            db.PlanVersions.AsNoTracking()
-                .Where(v => v.EffectiveFrom <= at
-                    && !v.Plan.Versions.Any(later => later.EffectiveFrom <= at
-                        && (later.EffectiveFrom > v.EffectiveFrom || (later.EffectiveFrom == v.EffectiveFrom && later.Number > v.Number))))
-                .Where(v => v.Plan.IsActive)
-                .Where(v => v.ValidityDays >= minDays && v.ValidityDays <= maxDays)
-                .Where(v => v.SimKinds == kindA || v.SimKinds == kindB || v.SimKinds == SimKinds.Both)
-                .OrderBy(v => v.Plan.SortOrder).ThenBy(v => v.ValidityDays).ThenBy(v => v.Plan.Code)
-                .Select(v => new PlanCard(
-                    v.Plan.Code,
-                    language == LocalizedText.ZhHansLanguage ? v.Plan.Name.ZhHans : language == LocalizedText.JaLanguage ? v.Plan.Name.Ja : v.Plan.Name.En,
-                    v.Price, v.DataMb, v.DailyFairUseMb, v.ValidityDays, v.SimKinds)));
+    /// <summary>
+    /// A compiled query belongs to the model it first ran with; a process normally has one, the tests' hosts
+    /// have several, so the compiled queries are kept per model.
+    /// </summary>
+    private static readonly ConditionalWeakTable<IModel, CompiledQueries> ByModel = new();
 
-    private static readonly Func<EsimDbContext, DateTimeOffset, string, string, CancellationToken, Task<PlanDetails?>> FindQuery =
-        EF.CompileAsyncQuery((EsimDbContext db, DateTimeOffset at, string code, string language, CancellationToken ct) =>
-            db.PlanVersions.AsNoTracking()
-                .Where(v => v.EffectiveFrom <= at
-                    && !v.Plan.Versions.Any(later => later.EffectiveFrom <= at
-                        && (later.EffectiveFrom > v.EffectiveFrom || (later.EffectiveFrom == v.EffectiveFrom && later.Number > v.Number))))
-                .Where(v => v.Plan.IsActive && v.Plan.Code == code)
-                .Select(v => new PlanDetails(
-                    v.Plan.Code,
-                    language == LocalizedText.ZhHansLanguage ? v.Plan.Name.ZhHans : language == LocalizedText.JaLanguage ? v.Plan.Name.Ja : v.Plan.Name.En,
-                    language == LocalizedText.ZhHansLanguage ? v.Plan.Description.ZhHans : language == LocalizedText.JaLanguage ? v.Plan.Description.Ja : v.Plan.Description.En,
-                    v.Id, v.Price, v.DataMb, v.DailyFairUseMb, v.ValidityDays, v.SimKinds))
-                .SingleOrDefault());
+    private CompiledQueries Compiled => ByModel.GetValue(db.Model, _ => new CompiledQueries());
+
+    private sealed class CompiledQueries
+    {
+        // The on-sale condition is PlanVersion.OnSaleAt written out: a compiled query cannot call the method that builds it
+        // (CatalogServiceTests hold both to the same rule: scheduled versions, ties, retired plans).
+        public readonly Func<EsimDbContext, DateTimeOffset, int, int, SimKinds, SimKinds, string, IAsyncEnumerable<PlanCard>> List =
+            EF.CompileAsyncQuery((EsimDbContext db, DateTimeOffset at, int minDays, int maxDays, SimKinds kindA, SimKinds kindB, string language) =>
+                db.PlanVersions.AsNoTracking()
+                    .Where(v => v.EffectiveFrom <= at
+                        && !v.Plan.Versions.Any(later => later.EffectiveFrom <= at
+                            && (later.EffectiveFrom > v.EffectiveFrom || (later.EffectiveFrom == v.EffectiveFrom && later.Number > v.Number))))
+                    .Where(v => v.Plan.IsActive)
+                    .Where(v => v.ValidityDays >= minDays && v.ValidityDays <= maxDays)
+                    .Where(v => v.SimKinds == kindA || v.SimKinds == kindB || v.SimKinds == SimKinds.Both)
+                    .OrderBy(v => v.Plan.SortOrder).ThenBy(v => v.ValidityDays).ThenBy(v => v.Plan.Code)
+                    .Select(v => new PlanCard(
+                        v.Plan.Code,
+                        language == LocalizedText.ZhHansLanguage ? v.Plan.Name.ZhHans : language == LocalizedText.JaLanguage ? v.Plan.Name.Ja : v.Plan.Name.En,
+                        v.Price, v.DataMb, v.DailyFairUseMb, v.ValidityDays, v.SimKinds)));
+
+        public readonly Func<EsimDbContext, DateTimeOffset, string, string, CancellationToken, Task<PlanDetails?>> Find =
+            EF.CompileAsyncQuery((EsimDbContext db, DateTimeOffset at, string code, string language, CancellationToken ct) =>
+                db.PlanVersions.AsNoTracking()
+                    .Where(v => v.EffectiveFrom <= at
+                        && !v.Plan.Versions.Any(later => later.EffectiveFrom <= at
+                            && (later.EffectiveFrom > v.EffectiveFrom || (later.EffectiveFrom == v.EffectiveFrom && later.Number > v.Number))))
+                    .Where(v => v.Plan.IsActive && v.Plan.Code == code)
+                    .Select(v => new PlanDetails(
+                        v.Plan.Code,
+                        language == LocalizedText.ZhHansLanguage ? v.Plan.Name.ZhHans : language == LocalizedText.JaLanguage ? v.Plan.Name.Ja : v.Plan.Name.En,
+                        language == LocalizedText.ZhHansLanguage ? v.Plan.Description.ZhHans : language == LocalizedText.JaLanguage ? v.Plan.Description.Ja : v.Plan.Description.En,
+                        v.Id, v.Price, v.DataMb, v.DailyFairUseMb, v.ValidityDays, v.SimKinds))
+                    .SingleOrDefault());
+    }
 }

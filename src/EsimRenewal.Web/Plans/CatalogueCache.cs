@@ -1,6 +1,7 @@
 using System.Globalization;
 using EsimRenewal.Core.Plans;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
@@ -213,20 +214,14 @@ public sealed class CataloguePageAttribute : Attribute, IAsyncPageFilter
 
     public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
+        var executed = await next();
         var http = context.HttpContext;
-        if (CatalogueCache.IsSharedRequest(http))
+        // Set before the page renders (the output cache takes its copy of the headers when the body starts).
+        if (executed.Result is null or PageResult { StatusCode: null or StatusCodes.Status200OK } && executed.Exception is null && CatalogueCache.IsSharedRequest(http))
         {
-            http.Response.OnStarting(() =>
-            {
-                if (http.Response.StatusCode == StatusCodes.Status200OK && StringValues.IsNullOrEmpty(http.Response.Headers.SetCookie))
-                {
-                    http.Response.Headers.CacheControl = $"public, max-age={(int)CatalogueCache.BrowserMaxAge.TotalSeconds}";
-                    http.Response.Headers.Vary = new StringValues([HeaderNames.AcceptLanguage, HeaderNames.Cookie]);
-                }
-                return Task.CompletedTask;
-            });
+            http.Response.Headers.CacheControl = $"public, max-age={(int)CatalogueCache.BrowserMaxAge.TotalSeconds}";
+            http.Response.Headers.Vary = new StringValues([HeaderNames.AcceptLanguage, HeaderNames.Cookie]);
         }
-        await next();
     }
 }
 

@@ -34,7 +34,7 @@ public sealed class RequestLoggingTests : IAsyncLifetime
 
         var lines = await RequestLinesAsync(portal);
 
-        Assert.Contains(lines, l => l.StartsWith("[Information] HTTP GET /legal/terms responded 200", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("[Information] HTTP \"GET\" \"/legal/terms\" responded 200", StringComparison.Ordinal));
     }
 
     [Fact]
