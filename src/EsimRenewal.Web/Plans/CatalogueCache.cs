@@ -183,6 +183,7 @@ internal sealed class CataloguePagePolicy : IOutputCachePolicy
         {
             return;
         }
+        context.CacheVaryByRules.QueryKeys = "*"; // as the default policy (not used here) does: each filter is its own page
         context.CacheVaryByRules.VaryByValues["generation"] = generation!;
         context.CacheVaryByRules.VaryByValues["culture"] = CultureInfo.CurrentUICulture.Name;
         context.Tags.Add(CatalogueCache.Tag);

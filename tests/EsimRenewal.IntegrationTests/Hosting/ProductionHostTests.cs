@@ -154,6 +154,45 @@ public sealed class ProductionHostTests(ProductionHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Static_files_are_fingerprinted_compressed_and_kept_for_a_year()
+    {
+        var browser = Behind(ProductionPortalFactory.KnownProxy);
+        var home = await browser.GetDocumentAsync("/");
+        var stylesheet = home.QuerySelector("link[rel=stylesheet]")!.GetAttribute("href")!;
+        Assert.Matches(@"^/css/site\.[a-z0-9]{8,}\.css$", stylesheet);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, stylesheet);
+        request.Headers.AcceptEncoding.ParseAdd("gzip");
+        var response = await browser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("gzip", Assert.Single(response.Content.Headers.ContentEncoding));
+        Assert.Equal(TimeSpan.FromDays(365), response.Headers.CacheControl!.MaxAge);
+        Assert.Contains("immutable", response.Headers.CacheControl.Extensions.Select(e => e.Name));
+    }
+
+    [Fact]
+    public async Task Static_files_stay_cacheable_for_a_signed_in_browser()
+    {
+        var browser = Behind(ProductionPortalFactory.KnownProxy);
+        var register = await browser.GetDocumentAsync("/account/register");
+        var registered = await browser.SubmitAsync(register, "[data-testid=register-form]", new Dictionary<string, string>
+        {
+            ["Input.Identifier"] = "static-files@example.com",
+            ["Input.Password"] = Travellers.Password,
+            ["Input.ConfirmPassword"] = Travellers.Password,
+        });
+        Assert.True(registered.IsRedirect(), $"{(int)registered.StatusCode}");
+        var sims = await browser.GetDocumentAsync("/sims");
+
+        var response = await browser.GetAsync(sims.QuerySelector("link[rel=stylesheet]")!.GetAttribute("href"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.CacheControl!.NoStore);
+        Assert.Equal(TimeSpan.FromDays(365), response.Headers.CacheControl.MaxAge);
+    }
+
+    [Fact]
     public async Task The_language_cookie_is_secure_behind_the_proxy()
     {
         var browser = Behind(ProductionPortalFactory.KnownProxy);
