@@ -153,22 +153,26 @@ public sealed class ProductionHostTests(ProductionHostFixture fixture) : IClassF
         AssertNoStore(sims);
     }
 
+    /// <summary>
+    /// Pages link the fingerprinted address, and the build's static-asset manifest (which MapStaticAssets serves
+    /// from; a published portal uses its publish twin, which adds Brotli) keeps that address a year, immutable,
+    /// with a gzip copy. A test host runs from the build output, where ASP.NET serves the files in its development
+    /// mode (no-cache, so edits show), hence the manifest is read rather than the headers.
+    /// </summary>
     [Fact]
     public async Task Static_files_are_fingerprinted_compressed_and_kept_for_a_year()
     {
-        var browser = Behind(ProductionPortalFactory.KnownProxy);
-        var home = await browser.GetDocumentAsync("/");
+        var home = await Behind(ProductionPortalFactory.KnownProxy).GetDocumentAsync("/");
         var stylesheet = home.QuerySelector("link[rel=stylesheet]")!.GetAttribute("href")!;
         Assert.Matches(@"^/css/site\.[a-z0-9]{8,}\.css$", stylesheet);
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, stylesheet);
-        request.Headers.AcceptEncoding.ParseAdd("gzip");
-        var response = await browser.SendAsync(request);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("gzip", Assert.Single(response.Content.Headers.ContentEncoding));
-        Assert.Equal(TimeSpan.FromDays(365), response.Headers.CacheControl!.MaxAge);
-        Assert.Contains("immutable", response.Headers.CacheControl.Extensions.Select(e => e.Name));
+        using var manifest = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "EsimRenewal.Web.staticwebassets.endpoints.json")));
+        var endpoints = manifest.RootElement.GetProperty("Endpoints").EnumerateArray().Where(e => "/" + e.GetProperty("Route").GetString() == stylesheet).ToList();
+        string Header(System.Text.Json.JsonElement endpoint, string name) =>
+            endpoint.GetProperty("ResponseHeaders").EnumerateArray().Where(h => h.GetProperty("Name").GetString() == name).Select(h => h.GetProperty("Value").GetString()!).SingleOrDefault() ?? "";
+        Assert.NotEmpty(endpoints);
+        Assert.All(endpoints, e => Assert.Equal("max-age=31536000, immutable", Header(e, "Cache-Control")));
+        Assert.Contains(endpoints, e => Header(e, "Content-Encoding") == "gzip");
     }
 
     [Fact]
@@ -188,8 +192,7 @@ public sealed class ProductionHostTests(ProductionHostFixture fixture) : IClassF
         var response = await browser.GetAsync(sims.QuerySelector("link[rel=stylesheet]")!.GetAttribute("href"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.False(response.Headers.CacheControl!.NoStore);
-        Assert.Equal(TimeSpan.FromDays(365), response.Headers.CacheControl.MaxAge);
+        Assert.False(response.Headers.CacheControl?.NoStore ?? false, $"{response.Headers.CacheControl}"); // answered before the no-store rule for signed-in pages
     }
 
     [Fact]
