@@ -45,17 +45,25 @@ try
     app.UseSecurityHeaders();
     app.UseCookiePolicy(); // outside Development every cookie is Secure
     app.UseStatusCodePagesWithReExecute("/status/{0}");
-    app.UseSerilogRequestLogging();
-    app.UseStaticFiles();
+    // The host's logger, not the static bootstrap one (kept by preserveStaticLogger), so the configured levels apply.
+    app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
     app.UseRequestLocalization();
     // An unreachable database: a localised 503 with Retry-After (webhooks included), not the 500 error page.
     app.UseDatabaseOutagePage();
     app.UseRouting();
     app.UseAuthentication();
     app.UseNoStoreForSensitivePages();
+    // After authentication (a signed-in visitor is never served a shared copy) and localisation (copies vary by language).
+    if (HostingExtensions.OutputCacheEnabled(app.Configuration))
+    {
+        app.UseOutputCache();
+    }
     app.UseAuthorization();
 
-    app.MapRazorPages();
+    // Static files from the build's manifest: precompressed (gzip, Brotli), ETags, and fingerprinted addresses
+    // (asp-append-version) cached for a year. Answered at routing, before authentication and the no-store rule.
+    app.MapStaticAssets().ShortCircuit();
+    app.MapRazorPages().WithStaticAssets();
     app.MapStripeWebhook();
     app.MapHealthChecks(HostingExtensions.HealthPath);
 

@@ -42,7 +42,11 @@ public sealed record OrderView(
 public sealed class OrderService(EsimDbContext db, IPaymentGateway gateway, FulfilmentService fulfilment)
 {
     public async Task<IReadOnlyList<OrderView>> ListForOwnerAsync(string userId, CancellationToken ct = default) =>
-        await Views().Where(o => o.UserId == userId).OrderByDescending(o => o.CreatedAt).Select(ToView).ToListAsync(ct);
+        await ListForOwnerQuery(userId).ToListAsync(ct);
+
+    /// <summary>The query behind /orders, read through ix_orders_user_id_created_at (AccountPagePlanTests).</summary>
+    internal IQueryable<OrderView> ListForOwnerQuery(string userId) =>
+        Views().Where(o => o.UserId == userId).OrderByDescending(o => o.CreatedAt).Select(ToView);
 
     /// <summary>
     /// The order page. After returning from checkout (<paramref name="syncWithProvider"/>), an unpaid

@@ -1,17 +1,18 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using EsimRenewal.Core.Common;
 using EsimRenewal.Core.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace EsimRenewal.Core.Plans;
 
 public sealed record CatalogFilter(DurationBand? Duration = null, SimKind? Kind = null);
 
-/// <summary>A plan as the storefront shows it: the terms of the version on sale now.</summary>
+/// <summary>A plan as the storefront's list shows it: the terms of the version on sale now, the name in one language.</summary>
 public sealed record PlanCard(
     string Code,
-    LocalizedText Name,
-    LocalizedText Description,
-    Guid PlanVersionId,
+    string Name,
     Yen Price,
     long? DataMb,
     int? DailyFairUseMb,
@@ -21,43 +22,90 @@ public sealed record PlanCard(
     public bool IsUnlimited => DataMb is null;
 }
 
-/// <summary>Read side of the plan catalogue for the storefront: what is on sale at the clock's time.</summary>
+/// <summary>A plan as its own page shows it: the card's terms, the description and the version being sold.</summary>
+public sealed record PlanDetails(
+    string Code,
+    string Name,
+    string Description,
+    Guid PlanVersionId,
+    Yen Price,
+    long? DataMb,
+    int? DailyFairUseMb,
+    int ValidityDays,
+    SimKinds SimKinds);
+
+/// <summary>
+/// Read side of the plan catalogue for the storefront: what is on sale at the clock's time. Compiled,
+/// no-tracking projections of only what the pages show, in the reader's language (docs/decisions/0026).
+/// </summary>
 public sealed class CatalogService(EsimDbContext db, TimeProvider clock)
 {
-    public async Task<IReadOnlyList<PlanCard>> ListActiveAsync(CatalogFilter filter, CancellationToken ct = default)
+    public async Task<IReadOnlyList<PlanCard>> ListActiveAsync(CatalogFilter filter, CultureInfo culture, CancellationToken ct = default)
     {
-        var versions = db.PlanVersions.AsNoTracking().Where(PlanVersion.OnSaleAt(clock.GetUtcNow())).Where(v => v.Plan.IsActive);
-        if (filter.Duration is { } band)
+        var (minDays, maxDays) = filter.Duration is { } band ? DurationBands.Range(band) : (0, int.MaxValue);
+        // SimKinds is stored as its name ("Physical", "Esim", "Both"), so the filter lists the whole values it accepts.
+        var (kindA, kindB) = filter.Kind is { } kind ? (kind.AsFlag(), SimKinds.Both) : (SimKinds.Physical, SimKinds.Esim);
+        var cards = new List<PlanCard>();
+        await foreach (var card in Compiled.List(db, clock.GetUtcNow(), minDays, maxDays, kindA, kindB, LocalizedText.LanguageOf(culture)).WithCancellation(ct))
         {
-            var (min, max) = DurationBands.Range(band);
-            versions = versions.Where(v => v.ValidityDays >= min && v.ValidityDays <= max);
+            cards.Add(card);
         }
-        if (filter.Kind is { } kind)
-        {
-            // SimKinds is stored as its name ("Physical", "Esim", "Both"), so compare whole values.
-            var flag = kind.AsFlag();
-            versions = versions.Where(v => v.SimKinds == flag || v.SimKinds == SimKinds.Both);
-        }
-        return await versions
-            .OrderBy(v => v.Plan.SortOrder).ThenBy(v => v.ValidityDays).ThenBy(v => v.Plan.Code)
-            .Select(ToCard)
-            .ToListAsync(ct);
+        return cards;
     }
 
     /// <summary>An active plan by its URL code, or null (unknown, malformed or inactive).</summary>
-    public async Task<PlanCard?> FindActiveAsync(string? code, CancellationToken ct = default)
+    public async Task<PlanDetails?> FindActiveAsync(string? code, CultureInfo culture, CancellationToken ct = default)
     {
         if (!Plan.IsValidCode(code))
         {
             return null;
         }
-        return await db.PlanVersions.AsNoTracking()
-            .Where(PlanVersion.OnSaleAt(clock.GetUtcNow()))
-            .Where(v => v.Plan.IsActive && v.Plan.Code == code)
-            .Select(ToCard)
-            .SingleOrDefaultAsync(ct);
+        return await Compiled.Find(db, clock.GetUtcNow(), code!, LocalizedText.LanguageOf(culture), ct);
     }
 
-    private static readonly System.Linq.Expressions.Expression<Func<PlanVersion, PlanCard>> ToCard = v => new PlanCard(
-        v.Plan.Code, v.Plan.Name, v.Plan.Description, v.Id, v.Price, v.DataMb, v.DailyFairUseMb, v.ValidityDays, v.SimKinds);
+    /// <summary>The next time a scheduled version goes on sale, after <paramref name="after"/>; null when none is scheduled.</summary>
+    public async Task<DateTimeOffset?> NextScheduledChangeAsync(DateTimeOffset after, CancellationToken ct = default) =>
+        await db.PlanVersions.AsNoTracking().Where(v => v.EffectiveFrom > after).MinAsync(v => (DateTimeOffset?)v.EffectiveFrom, ct);
+
+    /// <summary>
+    /// A compiled query belongs to the model it first ran with; a process normally has one, the tests' hosts
+    /// have several, so the compiled queries are kept per model.
+    /// </summary>
+    private static readonly ConditionalWeakTable<IModel, CompiledQueries> ByModel = new();
+
+    private CompiledQueries Compiled => ByModel.GetValue(db.Model, _ => new CompiledQueries());
+
+    private sealed class CompiledQueries
+    {
+        // The on-sale condition is PlanVersion.OnSaleAt written out: a compiled query cannot call the method that builds it
+        // (CatalogServiceTests hold both to the same rule: scheduled versions, ties, retired plans).
+        public readonly Func<EsimDbContext, DateTimeOffset, int, int, SimKinds, SimKinds, string, IAsyncEnumerable<PlanCard>> List =
+            EF.CompileAsyncQuery((EsimDbContext db, DateTimeOffset at, int minDays, int maxDays, SimKinds kindA, SimKinds kindB, string language) =>
+                db.PlanVersions.AsNoTracking()
+                    .Where(v => v.EffectiveFrom <= at
+                        && !v.Plan.Versions.Any(later => later.EffectiveFrom <= at
+                            && (later.EffectiveFrom > v.EffectiveFrom || (later.EffectiveFrom == v.EffectiveFrom && later.Number > v.Number))))
+                    .Where(v => v.Plan.IsActive)
+                    .Where(v => v.ValidityDays >= minDays && v.ValidityDays <= maxDays)
+                    .Where(v => v.SimKinds == kindA || v.SimKinds == kindB || v.SimKinds == SimKinds.Both)
+                    .OrderBy(v => v.Plan.SortOrder).ThenBy(v => v.ValidityDays).ThenBy(v => v.Plan.Code)
+                    .Select(v => new PlanCard(
+                        v.Plan.Code,
+                        language == LocalizedText.ZhHansLanguage ? v.Plan.Name.ZhHans : language == LocalizedText.JaLanguage ? v.Plan.Name.Ja : v.Plan.Name.En,
+                        v.Price, v.DataMb, v.DailyFairUseMb, v.ValidityDays, v.SimKinds)));
+
+        public readonly Func<EsimDbContext, DateTimeOffset, string, string, CancellationToken, Task<PlanDetails?>> Find =
+            EF.CompileAsyncQuery((EsimDbContext db, DateTimeOffset at, string code, string language, CancellationToken ct) =>
+                db.PlanVersions.AsNoTracking()
+                    .Where(v => v.EffectiveFrom <= at
+                        && !v.Plan.Versions.Any(later => later.EffectiveFrom <= at
+                            && (later.EffectiveFrom > v.EffectiveFrom || (later.EffectiveFrom == v.EffectiveFrom && later.Number > v.Number))))
+                    .Where(v => v.Plan.IsActive && v.Plan.Code == code)
+                    .Select(v => new PlanDetails(
+                        v.Plan.Code,
+                        language == LocalizedText.ZhHansLanguage ? v.Plan.Name.ZhHans : language == LocalizedText.JaLanguage ? v.Plan.Name.Ja : v.Plan.Name.En,
+                        language == LocalizedText.ZhHansLanguage ? v.Plan.Description.ZhHans : language == LocalizedText.JaLanguage ? v.Plan.Description.Ja : v.Plan.Description.En,
+                        v.Id, v.Price, v.DataMb, v.DailyFairUseMb, v.ValidityDays, v.SimKinds))
+                    .SingleOrDefault());
+    }
 }

@@ -59,11 +59,14 @@ public sealed record LinkResult(LinkStatus Status, Guid? SimId = null, DateTimeO
 public sealed class SimService(EsimDbContext db, AttemptLimiter limiter, TimeProvider clock, ILogger<SimService> logger)
 {
     public async Task<IReadOnlyList<SimSummary>> ListForOwnerAsync(string ownerId, CancellationToken ct = default) =>
-        await db.Sims.AsNoTracking()
+        await ListForOwnerQuery(ownerId).ToListAsync(ct);
+
+    /// <summary>The query behind /sims, read through ix_sims_owner_id (AccountPagePlanTests).</summary>
+    internal IQueryable<SimSummary> ListForOwnerQuery(string ownerId) =>
+        db.Sims.AsNoTracking()
             .Where(s => s.OwnerId == ownerId)
             .OrderBy(s => s.CreatedAt)
-            .Select(Summary)
-            .ToListAsync(ct);
+            .Select(Summary);
 
     /// <summary>The owner's SIM with its renewals since it came to this account; null for anyone else.</summary>
     public async Task<SimDetail?> GetForOwnerAsync(string ownerId, Guid simId, CancellationToken ct = default)

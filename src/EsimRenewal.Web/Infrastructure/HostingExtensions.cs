@@ -11,6 +11,7 @@ using EsimRenewal.Core.Sims;
 using EsimRenewal.Web.Accounts;
 using EsimRenewal.Web.Background;
 using EsimRenewal.Web.Payments;
+using EsimRenewal.Web.Plans;
 using EsimRenewal.Web.Infrastructure.Localization;
 using EsimRenewal.Web.Legal;
 using EsimRenewal.Web.Notifications;
@@ -22,6 +23,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
@@ -140,6 +142,8 @@ public static class HostingExtensions
             // Voucher codes and account rights need an admin signed in with two factors (the refund handler too, by its attribute).
             options.Conventions.AuthorizeFolder("/Admin/Vouchers", Policies.AdminTwoFactor);
             options.Conventions.AuthorizeFolder("/Admin/Users", Policies.AdminTwoFactor);
+            // An admin's change to plans shows on this instance's storefront at once (other instances hear PostgreSQL).
+            options.Conventions.AddFolderApplicationModelConvention("/Admin/Plans", model => model.Filters.Add(new EvictCatalogueAfterChangeFilter()));
         })
         .AddMvcOptions(o =>
         {
@@ -152,6 +156,8 @@ public static class HostingExtensions
         .AddViewLocalization()
         .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
         builder.Services.AddLocalizedBindingMessages();
+        builder.Services.AddSingleton<CookieTempDataProvider>();
+        builder.Services.AddSingleton<ITempDataProvider, QuietTempDataProvider>();
 
         builder.Services.AddAntiforgery(o =>
         {
@@ -170,6 +176,7 @@ public static class HostingExtensions
             o.HttpsPort = Uri.TryCreate(builder.Configuration[$"{SiteOptions.Section}:{nameof(SiteOptions.PublicBaseUrl)}"], UriKind.Absolute, out var site)
                 && site.Scheme == Uri.UriSchemeHttps ? site.Port : 443;
         });
+        builder.AddEsimCatalogueCache();
         builder.Services.AddValidatorsFromAssemblyContaining<SharedResource>(includeInternalTypes: true);
         builder.Services.AddOptions<SiteOptions>().Bind(builder.Configuration.GetSection(SiteOptions.Section))
             .Validate(SiteOptions.IsValid, "Site:PublicBaseUrl must be the portal's absolute http(s) address, e.g. https://shop.example.jp.")
@@ -224,6 +231,28 @@ public static class HostingExtensions
         builder.AddEsimVouchers();
         builder.AddEsimEmail();
     }
+
+    /// <summary>
+    /// The output cache of anonymous catalogue pages (Plans/CatalogueCache.cs), on unless
+    /// <c>Performance:OutputCache=false</c>; its eviction services exist either way (admin pages call them).
+    /// </summary>
+    public static void AddEsimCatalogueCache(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<PerformanceOptions>().Bind(builder.Configuration.GetSection(PerformanceOptions.Section));
+        builder.Services.AddOutputCache(o =>
+        {
+            o.SizeLimit = 32 * 1024 * 1024; // a few thousand pages; bounded so the portal's memory stays small
+            o.AddPolicy(CatalogueCache.PolicyName, new CataloguePagePolicy()); // on its own, without the default policy
+        });
+        builder.Services.AddSingleton<CatalogueCache>();
+        if (OutputCacheEnabled(builder.Configuration))
+        {
+            builder.Services.AddHostedService<CatalogueChangeListener>();
+        }
+    }
+
+    public static bool OutputCacheEnabled(IConfiguration configuration) =>
+        configuration.GetValue($"{PerformanceOptions.Section}:{nameof(PerformanceOptions.OutputCache)}", defaultValue: true);
 
     /// <summary>Applies migrations and seeds, each only when configured (on in development and compose).</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)

@@ -6,23 +6,30 @@ using Microsoft.Extensions.Localization;
 
 namespace EsimRenewal.Web.Pages;
 
-/// <summary>The language switch: remembers the chosen language in a cookie and goes back.</summary>
+/// <summary>
+/// The language switch: the header's links (<c>/culture?lang=ja&amp;returnUrl=/plans/jp-7d</c>) come here;
+/// the chosen language is remembered in a cookie and the visitor goes back. A link, not a form, so no
+/// page needs an antiforgery token for it and anonymous pages stay cacheable (docs/decisions/0026).
+/// </summary>
 public sealed class CultureModel(IStringLocalizer<SharedResource> t) : PageModel
 {
-    public IActionResult OnGet() => Redirect("/");
-
-    public IActionResult OnPost(string? culture, string? returnUrl)
+    public IActionResult OnGet(string? lang, string? returnUrl)
     {
-        var target = Url.IsLocalUrl(returnUrl) ? returnUrl : "/";
-        if (!Cultures.IsSupported(culture))
+        Response.Headers.CacheControl = "no-store"; // sets a cookie: no cache may keep this redirect
+        var target = IsSafeReturnUrl(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl! : "/";
+        if (!Cultures.IsSupported(lang))
         {
             TempData["StatusMessage"] = t["Language.Unsupported"].Value;
             return LocalRedirect(target);
         }
         Response.Cookies.Append(
             Cultures.CookieName,
-            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture!)),
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(lang!)),
             Cultures.CookieOptions(Request));
         return LocalRedirect(target);
     }
+
+    /// <summary>Printable ASCII only: the address goes into a Location header, where control or non-ASCII characters would fail the response.</summary>
+    private static bool IsSafeReturnUrl(string? url) =>
+        !string.IsNullOrEmpty(url) && url.Length <= 2048 && url.All(c => c is > ' ' and < (char)0x7f);
 }

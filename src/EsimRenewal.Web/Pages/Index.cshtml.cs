@@ -1,10 +1,15 @@
+using System.Globalization;
 using EsimRenewal.Core.Plans;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using EsimRenewal.Web.Plans;
+using Microsoft.AspNetCore.OutputCaching;
 
 namespace EsimRenewal.Web.Pages;
 
 /// <summary>The storefront: active plans, filtered by duration and SIM kind.</summary>
+[CataloguePage]
+[OutputCache(PolicyName = CatalogueCache.PolicyName)]
 public sealed class IndexModel(CatalogService catalog) : PageModel
 {
     /// <summary>Filter values from the query string; unknown values mean "any".</summary>
@@ -22,6 +27,6 @@ public sealed class IndexModel(CatalogService catalog) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Plans = await catalog.ListActiveAsync(new CatalogFilter(DurationFilter, KindFilter), ct);
+        Plans = await catalog.ListActiveAsync(new CatalogFilter(DurationFilter, KindFilter), CultureInfo.CurrentUICulture, ct);
     }
 }

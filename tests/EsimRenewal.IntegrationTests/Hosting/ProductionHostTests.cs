@@ -153,13 +153,55 @@ public sealed class ProductionHostTests(ProductionHostFixture fixture) : IClassF
         AssertNoStore(sims);
     }
 
+    /// <summary>
+    /// Pages link the fingerprinted address, and the build's static-asset manifest (which MapStaticAssets serves
+    /// from; a published portal uses its publish twin, which adds Brotli) keeps that address a year, immutable,
+    /// with a gzip copy. A test host runs from the build output, where ASP.NET serves the files in its development
+    /// mode (no-cache, so edits show), hence the manifest is read rather than the headers.
+    /// </summary>
+    [Fact]
+    public async Task Static_files_are_fingerprinted_compressed_and_kept_for_a_year()
+    {
+        var home = await Behind(ProductionPortalFactory.KnownProxy).GetDocumentAsync("/");
+        var stylesheet = home.QuerySelector("link[rel=stylesheet]")!.GetAttribute("href")!;
+        Assert.Matches(@"^/css/site\.[a-z0-9]{8,}\.css$", stylesheet);
+
+        using var manifest = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "EsimRenewal.Web.staticwebassets.endpoints.json")));
+        var endpoints = manifest.RootElement.GetProperty("Endpoints").EnumerateArray().Where(e => "/" + e.GetProperty("Route").GetString() == stylesheet).ToList();
+        string Header(System.Text.Json.JsonElement endpoint, string name) =>
+            endpoint.GetProperty("ResponseHeaders").EnumerateArray().Where(h => h.GetProperty("Name").GetString() == name).Select(h => h.GetProperty("Value").GetString()!).SingleOrDefault() ?? "";
+        Assert.NotEmpty(endpoints);
+        Assert.All(endpoints, e => Assert.Equal("max-age=31536000, immutable", Header(e, "Cache-Control")));
+        Assert.Contains(endpoints, e => Header(e, "Content-Encoding") == "gzip");
+    }
+
+    [Fact]
+    public async Task Static_files_stay_cacheable_for_a_signed_in_browser()
+    {
+        var browser = Behind(ProductionPortalFactory.KnownProxy);
+        var register = await browser.GetDocumentAsync("/account/register");
+        var registered = await browser.SubmitAsync(register, "[data-testid=register-form]", new Dictionary<string, string>
+        {
+            ["Input.Identifier"] = "static-files@example.com",
+            ["Input.Password"] = Travellers.Password,
+            ["Input.ConfirmPassword"] = Travellers.Password,
+        });
+        Assert.True(registered.IsRedirect(), $"{(int)registered.StatusCode}");
+        var sims = await browser.GetDocumentAsync("/sims");
+
+        var response = await browser.GetAsync(sims.QuerySelector("link[rel=stylesheet]")!.GetAttribute("href"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.CacheControl?.NoStore ?? false, $"{response.Headers.CacheControl}"); // answered before the no-store rule for signed-in pages
+    }
+
     [Fact]
     public async Task The_language_cookie_is_secure_behind_the_proxy()
     {
         var browser = Behind(ProductionPortalFactory.KnownProxy);
 
-        var switched = await browser.SubmitAsync(await browser.GetDocumentAsync("/"), "[data-testid=language-switch]",
-            new Dictionary<string, string> { ["culture"] = "ja" });
+        var home = await browser.GetDocumentAsync("/");
+        var switched = await browser.GetAsync(home.QuerySelector("[data-testid=lang-ja]")!.GetAttribute("href"));
 
         Assert.True(switched.IsRedirect(), $"{(int)switched.StatusCode}");
         AssertSecure(SetCookie(switched, "esim.culture"));

@@ -56,7 +56,7 @@ public static class PageCatalogue
         new("/Account/AccessDenied", Audience.Anonymous, _ => "/account/access-denied"),
         new("/Account/Invitation", Audience.Anonymous, s => s.InvitationPath),
         new("/Account/Logout", Audience.Traveller, null, Reason: "POST only: signs out and redirects"),
-        new("/Culture", Audience.Anonymous, null, Reason: "POST only: the language switch in every page's header"),
+        new("/Culture", Audience.Anonymous, null, Reason: "Redirects only: the language links in every page's header go through it"),
         new("/QuickRenew/Index", Audience.Anonymous, _ => "/quick-renew"),
         new("/QuickRenew/Plan", Audience.Anonymous, _ => "/quick-renew",
             Then: s => Submit("physical-submit", ("physical-iccid", s.GuestIccid), ("pin", s.GuestPin))),

@@ -88,6 +88,10 @@ public class PortalFactory(TestDatabase database, DateTimeOffset? startTime = nu
         builder.UseSetting("Stripe:WebhookSecret", StripeWebhookSecret);
         builder.UseSetting("Vouchers:CodeHashKey", TestVoucherKey);
         builder.UseSetting("Site:PublicBaseUrl", PublicBaseUrl);
+        // Tests change plans straight in the database and read the storefront right after; the output cache hears of
+        // such a change a moment later (PostgreSQL's signal), so it is off here and on in the tests about it
+        // (Storefront/OutputCacheTests) through Settings().
+        builder.UseSetting("Performance:OutputCache", "false");
         foreach (var (key, value) in OperatorSettings.Concat(EmailSettings))
         {
             builder.UseSetting(key, value);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using EsimRenewal.Core.Common;
 using EsimRenewal.Core.Plans;
 using EsimRenewal.IntegrationTests.Infrastructure;
@@ -8,6 +9,7 @@ namespace EsimRenewal.IntegrationTests.Plans;
 public sealed class CatalogServiceTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly CultureInfo English = new("en");
     private TestDatabase _database = null!;
 
     public async Task InitializeAsync()
@@ -40,7 +42,7 @@ public sealed class CatalogServiceTests : IAsyncLifetime
     private async Task<IReadOnlyList<PlanCard>> ListAsync(CatalogFilter filter, DateTimeOffset? at = null)
     {
         await using var db = _database.NewContext();
-        return await new CatalogService(db, new FakeTimeProvider(at ?? Now)).ListActiveAsync(filter);
+        return await new CatalogService(db, new FakeTimeProvider(at ?? Now)).ListActiveAsync(filter, English);
     }
 
     [Fact]
@@ -85,7 +87,7 @@ public sealed class CatalogServiceTests : IAsyncLifetime
     {
         await using var db = _database.NewContext();
 
-        var plan = await new CatalogService(db, new FakeTimeProvider(Now)).FindActiveAsync(code);
+        var plan = await new CatalogService(db, new FakeTimeProvider(Now)).FindActiveAsync(code, English);
 
         Assert.Equal(found, plan is not null);
     }
@@ -108,7 +110,35 @@ public sealed class CatalogServiceTests : IAsyncLifetime
 
         Assert.Equal(new Yen(6000), PriceAt(await ListAsync(new CatalogFilter(), ScheduledAt.AddTicks(-10))));
         Assert.Equal(new Yen(6600), PriceAt(await ListAsync(new CatalogFilter(), ScheduledAt)));
-        Assert.Equal(new Yen(6600), (await new CatalogService(db, new FakeTimeProvider(ScheduledAt.AddDays(1))).FindActiveAsync("rising"))!.Price);
-        Assert.Equal(new Yen(6000), (await new CatalogService(db, new FakeTimeProvider(Now)).FindActiveAsync("rising"))!.Price);
+        Assert.Equal(new Yen(6600), (await new CatalogService(db, new FakeTimeProvider(ScheduledAt.AddDays(1))).FindActiveAsync("rising", English))!.Price);
+        Assert.Equal(new Yen(6000), (await new CatalogService(db, new FakeTimeProvider(Now)).FindActiveAsync("rising", English))!.Price);
+    }
+
+    [Theory]
+    [InlineData("zh-CN", "日本 7天", "说明")]
+    [InlineData("zh-Hans", "日本 7天", "说明")]
+    [InlineData("ja-JP", "日本 7日間", "説明")]
+    [InlineData("en-GB", "Japan 7 days", "Description")]
+    [InlineData("fr", "Japan 7 days", "Description")]
+    public async Task The_catalogue_reads_names_and_descriptions_in_the_readers_language(string culture, string name, string description)
+    {
+        await using var db = _database.NewContext();
+        var catalog = new CatalogService(db, new FakeTimeProvider(Now));
+
+        var card = (await catalog.ListActiveAsync(new CatalogFilter(), new CultureInfo(culture))).Single(p => p.Code == "week-both");
+        var details = await catalog.FindActiveAsync("week-both", new CultureInfo(culture));
+
+        Assert.Equal(name, card.Name);
+        Assert.Equal((name, description), (details!.Name, details.Description));
+    }
+
+    [Fact]
+    public async Task The_next_scheduled_change_is_the_earliest_version_still_to_come()
+    {
+        await using var db = _database.NewContext();
+        var catalog = new CatalogService(db, new FakeTimeProvider(Now));
+
+        Assert.Equal(ScheduledAt, await catalog.NextScheduledChangeAsync(Now));
+        Assert.Null(await catalog.NextScheduledChangeAsync(ScheduledAt));
     }
 }

@@ -51,7 +51,7 @@ public sealed class SentEmails : IEmailSender
 /// off (tests run the passes) unless <paramref name="workersRunning"/>: then every worker runs, ticking
 /// a few times a second.
 /// </summary>
-public sealed class InstancePortalFactory(TestDatabase database, string stripeApiBase, CarrierCallLog carrierLog, SentEmails emails, bool workersRunning = false)
+public sealed class InstancePortalFactory(TestDatabase database, string stripeApiBase, CarrierCallLog carrierLog, SentEmails emails, bool workersRunning = false, bool outputCache = false)
     : PortalFactory(database, DateTimeOffset.UtcNow)
 {
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
@@ -64,6 +64,7 @@ public sealed class InstancePortalFactory(TestDatabase database, string stripeAp
         new("Workers:ReconcileInterval", "00:00:00.3"),
         new("Vouchers:GenerateInBackground", workersRunning ? "true" : "false"),
         new("Vouchers:GenerationChunkSize", "100"),
+        new("Performance:OutputCache", outputCache ? "true" : "false"),
     ];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -92,6 +93,9 @@ public class TwoInstancesFixture : IAsyncLifetime
     /// <summary>Whether the instances run their background workers (off: tests run each job's pass themselves).</summary>
     protected virtual bool WorkersRunning => false;
 
+    /// <summary>Whether the instances keep anonymous catalogue pages in their output caches.</summary>
+    protected virtual bool OutputCache => false;
+
     public PortalEmulator Emulator { get; } = new();
     public TestDatabase Database { get; private set; } = null!;
     public CarrierCallLog Carrier { get; } = new();
@@ -104,10 +108,10 @@ public class TwoInstancesFixture : IAsyncLifetime
     {
         await Emulator.InitializeAsync();
         Database = await TestDatabase.CreateAsync();
-        A = new InstancePortalFactory(Database, Emulator.BaseUrl, Carrier, Emails, WorkersRunning);
+        A = new InstancePortalFactory(Database, Emulator.BaseUrl, Carrier, Emails, WorkersRunning, OutputCache);
         A.UseKestrel(0);
         A.StartServer();
-        B = new InstancePortalFactory(Database, Emulator.BaseUrl, Carrier, Emails, WorkersRunning);
+        B = new InstancePortalFactory(Database, Emulator.BaseUrl, Carrier, Emails, WorkersRunning, OutputCache);
         B.UseKestrel(0);
         B.StartServer();
     }
@@ -192,6 +196,12 @@ public class TwoInstancesFixture : IAsyncLifetime
         var order = await after.Orders.AsNoTracking().SingleAsync(o => o.SimId == sim.Id);
         return (sim.Id, order.Id, order.CheckoutSessionId!);
     }
+}
+
+/// <summary>The two instances, each with its output cache of catalogue pages on.</summary>
+public sealed class TwoCachingInstancesFixture : TwoInstancesFixture
+{
+    protected override bool OutputCache => true;
 }
 
 /// <summary>The two instances with every background worker running on both.</summary>

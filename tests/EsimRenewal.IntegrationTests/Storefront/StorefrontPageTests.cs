@@ -72,10 +72,12 @@ public sealed partial class StorefrontPageTests(PortalFixture portal) : IClassFi
     {
         var client = NewClient("zh-CN");
         var home = await client.GetDocumentAsync("/?duration=week");
+        var link = home.QuerySelector("[data-testid=lang-ja]")!.GetAttribute("href")!;
 
-        var switched = await client.SubmitAsync(home, "[data-testid=language-switch]", new Dictionary<string, string> { ["culture"] = "ja" });
+        var switched = await client.GetAsync(link);
         Assert.True(switched.IsRedirect());
         Assert.Equal("/?duration=week", switched.Headers.Location!.OriginalString);
+        Assert.Equal("no-store", switched.Headers.CacheControl!.ToString());
         var cookie = switched.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("esim.culture=", StringComparison.Ordinal));
 
         var again = NewClient("zh-CN");
@@ -85,18 +87,74 @@ public sealed partial class StorefrontPageTests(PortalFixture portal) : IClassFi
     }
 
     [Fact]
+    public async Task The_language_links_name_each_language_in_its_own_script_and_mark_the_current_one()
+    {
+        var page = await NewClient("zh-CN").GetDocumentAsync("/plans/jp-7d");
+
+        var links = page.QuerySelectorAll("[data-testid=language-switch] a").ToList();
+        Assert.Equal(["简体中文", "日本語", "English"], links.Select(a => a.TextContent));
+        Assert.Equal(["zh-Hans", "ja", "en"], links.Select(a => a.GetAttribute("lang")));
+        Assert.Equal(["true", null, null], links.Select(a => a.GetAttribute("aria-current")));
+        Assert.Equal("/culture?lang=en&returnUrl=%2Fplans%2Fjp-7d", links[2].GetAttribute("href"));
+        Assert.Empty(page.QuerySelectorAll("form[method=post]"));
+    }
+
+    [Fact]
     public async Task An_unsupported_culture_changes_nothing_and_says_so()
     {
         var client = portal.Factory.CreateClient(); // follows redirects, keeps cookies
         client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
-        var home = await client.GetDocumentAsync("/");
 
-        var response = await client.SubmitAsync(home, "[data-testid=language-switch]", new Dictionary<string, string> { ["culture"] = "xx-YY" });
+        var response = await client.GetAsync("/culture?lang=xx-YY&returnUrl=%2F");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await HtmlForms.ParseAsync(response);
         Assert.Equal("That language is not supported.", page.Text(".status-message"));
         Assert.Equal("en", page.DocumentElement.GetAttribute("lang"));
+    }
+
+    [Theory]
+    [InlineData("https://evil.example/")]
+    [InlineData("//evil.example/")]
+    [InlineData("/\\evil.example/")]
+    [InlineData("%2F%0D%0ASet-Cookie:%20x=1")]
+    [InlineData("/%E6%97%A5%E6%9C%AC")]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("")]
+    public async Task The_language_switch_goes_back_only_to_an_address_of_the_portal(string returnUrl)
+    {
+        var response = await NewClient("en").GetAsync("/culture?lang=ja&returnUrl=" + returnUrl);
+
+        Assert.True(response.IsRedirect(), $"{(int)response.StatusCode}");
+        Assert.Equal("/", response.Headers.Location!.OriginalString);
+    }
+
+    [Theory]
+    [InlineData("/culture")]
+    [InlineData("/culture?lang=%00%FF&returnUrl=%00")]
+    [InlineData("/culture?lang=ja&lang=en&returnUrl=/&returnUrl=//x")]
+    public async Task Garbage_language_links_redirect_home_without_an_error(string url)
+    {
+        var response = await NewClient("en").GetAsync(url);
+
+        Assert.True(response.IsRedirect(), $"{(int)response.StatusCode}");
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/?duration=week&kind=esim")]
+    [InlineData("/plans/jp-7d")]
+    public async Task Anonymous_catalogue_pages_set_no_cookie_and_may_be_cached(string url)
+    {
+        var response = await NewClient("zh-CN").GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("Set-Cookie"), string.Join("; ", response.Headers.TryGetValues("Set-Cookie", out var c) ? c : []));
+        var cacheControl = response.Headers.CacheControl;
+        Assert.NotNull(cacheControl);
+        Assert.True(cacheControl.Public && !cacheControl.NoStore && !cacheControl.NoCache, cacheControl.ToString());
+        Assert.Contains("Accept-Language", response.Headers.Vary);
+        Assert.Contains("Cookie", response.Headers.Vary);
     }
 
     [Fact]

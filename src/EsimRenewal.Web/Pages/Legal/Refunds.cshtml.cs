@@ -2,10 +2,14 @@ using EsimRenewal.Core.Payments;
 using EsimRenewal.Web.Legal;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
+using EsimRenewal.Web.Plans;
+using Microsoft.AspNetCore.OutputCaching;
 
 namespace EsimRenewal.Web.Pages.Legal;
 
 /// <summary><c>/legal/refunds</c>: when an order can be cancelled and refunded (the 返品特約 of the commerce page).</summary>
+[CataloguePage]
+[OutputCache(PolicyName = CatalogueCache.PolicyName)]
 public sealed class RefundsModel(IOptions<OperatorOptions> seller, IOptions<PaymentOptions> payments) : PageModel
 {
     /// <summary>Days after payment in which an unused purchase is refunded in full.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using EsimRenewal.Core.Payments;
 using EsimRenewal.Core.Plans;
 using EsimRenewal.Web.Infrastructure;
@@ -5,13 +6,17 @@ using EsimRenewal.Web.Payments;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using EsimRenewal.Web.Plans;
+using Microsoft.AspNetCore.OutputCaching;
 
 namespace EsimRenewal.Web.Pages.Plans;
 
 /// <summary>One plan: <c>/plans/{code}</c>; 404 for unknown, malformed or inactive codes. Signed-in travellers buy a new eSIM here.</summary>
+[CataloguePage]
+[OutputCache(PolicyName = CatalogueCache.PolicyName)]
 public sealed class DetailsModel(CatalogService catalog, CheckoutService checkout, IStringLocalizer<SharedResource> t) : PageModel
 {
-    public PlanCard Plan { get; private set; } = null!;
+    public PlanDetails Plan { get; private set; } = null!;
 
     /// <summary>Minted when the page is shown; a double submit is the same purchase.</summary>
     [BindProperty]
@@ -25,7 +30,7 @@ public sealed class DetailsModel(CatalogService catalog, CheckoutService checkou
 
     public async Task<IActionResult> OnGetAsync(string code, CancellationToken ct)
     {
-        if (await catalog.FindActiveAsync(code, ct) is not { } plan)
+        if (await catalog.FindActiveAsync(code, CultureInfo.CurrentUICulture, ct) is not { } plan)
         {
             return NotFound();
         }
@@ -41,7 +46,7 @@ public sealed class DetailsModel(CatalogService catalog, CheckoutService checkou
         {
             return Challenge();
         }
-        if (await catalog.FindActiveAsync(code, ct) is not { } plan)
+        if (await catalog.FindActiveAsync(code, CultureInfo.CurrentUICulture, ct) is not { } plan)
         {
             return NotFound();
         }
