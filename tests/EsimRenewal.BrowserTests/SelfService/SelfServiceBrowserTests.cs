@@ -27,6 +27,8 @@ public sealed partial class SelfServiceBrowserFixture : BrowserFixture
 
     private sealed class ProductPortal(TestDatabase database, string emulatorUrl, SmtpCatcher mail) : PortalFactory(database)
     {
+        protected override bool UsesSystemClock => true;
+
         protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
         [
             new("Stripe:ApiBase", emulatorUrl),

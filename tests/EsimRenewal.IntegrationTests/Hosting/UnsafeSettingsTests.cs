@@ -212,12 +212,13 @@ public sealed class UnsafeSettingsTests(PortalFixture portal) : IClassFixture<Po
             ["AllowedHosts"] = "*",
             ["Site:PublicBaseUrl"] = "http://shop.test",
             ["DataProtection:CertificateBase64"] = "",
+            [CrashPoints.Setting] = nameof(CrashPoint.AfterCarrierCall),
         });
 
         string[] settings =
         [
             "Seed:DemoData", "Seed:AdminPassword", "Stripe:ApiBase", "Stripe:SecretKey", "Stripe:WebhookSecret", "Vouchers:CodeHashKey",
-            "Operator:Name", "AllowedHosts", "Site:PublicBaseUrl", "DataProtection:CertificatePath",
+            "Operator:Name", "AllowedHosts", "Site:PublicBaseUrl", "DataProtection:CertificatePath", CrashPoints.Setting,
         ];
         Assert.Equal(settings.Length, refusal.Problems.Count);
         Assert.All(settings, setting => Assert.Contains("  - " + setting, refusal.Message));
