@@ -5,8 +5,8 @@ using EsimRenewal.Core.Orders;
 using EsimRenewal.Core.Plans;
 using EsimRenewal.Core.Sims;
 using EsimRenewal.IntegrationTests.Infrastructure;
+using EsimRenewal.IntegrationTests.Resilience;
 using EsimRenewal.IntegrationTests.StripeEmulator;
-using EsimRenewal.StripeEmulator;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
@@ -22,20 +22,6 @@ namespace EsimRenewal.IntegrationTests.Hosting;
 /// </summary>
 public sealed class DatabaseOutageTests : IAsyncLifetime
 {
-    /// <summary>Stripe's retries, sped up: every one to two seconds for about half a minute.</summary>
-    private sealed class RetryingEmulator : EmulatorFixture
-    {
-        protected override void Configure(EmulatorOptions options)
-        {
-            base.Configure(options);
-            options.SecretKey = PortalFactory.StripeSecretKey;
-            options.WebhookSecret = PortalFactory.StripeWebhookSecret;
-            options.WebhookRetryBaseDelay = TimeSpan.FromSeconds(1);
-            options.WebhookRetryMaxDelay = TimeSpan.FromSeconds(2);
-            options.WebhookMaxAttempts = 15;
-        }
-    }
-
     /// <summary>The portal on its own server, migrating it on start-up like a deployment; the connection string sets no timeouts, so the portal's bounds apply.</summary>
     private sealed class OutagePortalFactory(TestDatabase database, string stripeApiBase) : PortalFactory(database, DateTimeOffset.UtcNow)
     {
@@ -49,7 +35,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
 
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
 
-    private readonly RetryingEmulator _emulator = new();
+    private readonly PatientEmulator _emulator = new();
     private ThrowawayCluster _cluster = null!;
     private TestDatabase _database = null!;
     private OutagePortalFactory _portal = null!;
@@ -84,11 +70,11 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     {
         var (traveller, userId) = await SignUpAsync("mei@example.com");
         // Before the outage: one renewal paid and fulfilled (committed), one checkout open.
-        var paidSim = await AddPhysicalSimAsync(userId, "898110000000000042");
+        var paidSim = await TestData.MonthSimAsync(_database, userId, "898110000000000042", _portal.Clock.GetUtcNow().AddDays(-6));
         var (paidOrderId, paidSession) = await StartRenewalAsync(traveller, paidSim);
         await _emulator.PaySuccessfullyAsync(paidSession);
         Assert.Equal(OrderState.Fulfilled, await Eventually.Within(TimeSpan.FromSeconds(10), () => OrderStateAsync(paidOrderId), s => s == OrderState.Fulfilled));
-        var openSim = await AddPhysicalSimAsync(userId, "898110000000000059");
+        var openSim = await TestData.MonthSimAsync(_database, userId, "898110000000000059", _portal.Clock.GetUtcNow().AddDays(-6));
         var (openOrderId, openSession) = await StartRenewalAsync(traveller, openSim);
         var chinese = NewClient("zh-CN");
         var japanese = NewClient("ja");
@@ -184,18 +170,6 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     {
         var client = NewClient("en");
         return (client, await Travellers.RegisterAsync(client, _database, email));
-    }
-
-    /// <summary>A physical SIM of the user's, activated six days ago.</summary>
-    private async Task<Sim> AddPhysicalSimAsync(string userId, string iccidBody)
-    {
-        await using var db = _database.NewContext();
-        var sim = Sim.RegisterPhysical(Iccid.FromBody(iccidBody), SimPin.Hash("1234"), TestData.Epoch);
-        sim.AssignTo(userId, TestData.Epoch);
-        sim.ApplyRenewal(await MonthAsync(db), _portal.Clock.GetUtcNow().AddDays(-6));
-        db.Sims.Add(sim);
-        await db.SaveChangesAsync();
-        return sim;
     }
 
     private async Task<PlanVersion> MonthAsync(Core.Data.EsimDbContext db) =>

@@ -179,7 +179,7 @@ public sealed partial class SmtpCatcher : IAsyncLifetime, IAsyncDisposable
         throw new InvalidOperationException($"No SMTP session delivered to {to}.");
     }
 
-    /// <summary>Waits until a message to <paramref name="to"/> (matching <paramref name="match"/>) has arrived; 10 s by default.</summary>
+    /// <summary>Waits until a message to <paramref name="to"/> (matching <paramref name="match"/>) has arrived; 30 s by default.</summary>
     public async Task<ReceivedEmail> WaitForMessageAsync(string to, Func<ReceivedEmail, bool>? match = null, TimeSpan? timeout = null)
     {
         var limit = timeout ?? DefaultWaitTimeout;
@@ -191,7 +191,15 @@ public sealed partial class SmtpCatcher : IAsyncLifetime, IAsyncDisposable
             {
                 throw new InvalidOperationException($"smtp4dev is not running. Its output:{Environment.NewLine}{OutputTail()}");
             }
-            seen = await MessagesToAsync(to);
+            try
+            {
+                seen = await MessagesToAsync(to);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && clock.Elapsed < limit)
+            {
+                // smtp4dev was slow to answer one poll (a loaded machine; its HTTP timeout is 10 s): ask again.
+                seen = [];
+            }
             var found = seen.FirstOrDefault(m => match is null || match(m));
             if (found is not null)
             {

@@ -1,5 +1,7 @@
 using EsimRenewal.Core.Common;
 using EsimRenewal.Core.Plans;
+using EsimRenewal.Core.Sims;
+using Microsoft.EntityFrameworkCore;
 
 namespace EsimRenewal.IntegrationTests.Infrastructure;
 
@@ -16,4 +18,19 @@ public static class TestData
             new PlanTerms(new Yen(price), dataMb, null, days, kinds),
             sortOrder,
             Epoch);
+
+    /// <summary>
+    /// A physical SIM (PIN 1234) owned by <paramref name="userId"/>, renewed at <paramref name="renewedAt"/> with the
+    /// database's only "month" plan version (valid 30 days from then, to the end of that day in JST).
+    /// </summary>
+    public static async Task<Sim> MonthSimAsync(TestDatabase database, string userId, string iccidBody, DateTimeOffset renewedAt)
+    {
+        await using var db = database.NewContext();
+        var sim = Sim.RegisterPhysical(Iccid.FromBody(iccidBody), SimPin.Hash("1234"), Epoch);
+        sim.AssignTo(userId, Epoch);
+        sim.ApplyRenewal(await db.PlanVersions.SingleAsync(v => v.Plan.Code == "month"), renewedAt);
+        db.Sims.Add(sim);
+        await db.SaveChangesAsync();
+        return sim;
+    }
 }

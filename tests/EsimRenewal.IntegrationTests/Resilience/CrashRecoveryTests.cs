@@ -13,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EsimRenewal.IntegrationTests.Resilience;
 
-/// <summary>The Stripe emulator of the crash tests, which retries a webhook for as long as a portal takes to come back.</summary>
+/// <summary>The Stripe emulator with the portal's key and secret, retrying a webhook every 0.5–1 s for as long as a restart or an outage takes.</summary>
 public sealed class PatientEmulator : EmulatorFixture
 {
     protected override void Configure(EmulatorOptions options)
@@ -246,13 +246,7 @@ public sealed class CrashRecoveryTests(CrashFixture fixture) : IClassFixture<Cra
     private async Task<(HttpClient Client, Sim Sim)> TravellerWithSimAsync()
     {
         var (client, userId) = await SignUpAsync("mei@example.com");
-        await using var db = fixture.Database.NewContext();
-        var sim = Sim.RegisterPhysical(Iccid.FromBody("898110000000000042"), SimPin.Hash("1234"), TestData.Epoch);
-        sim.AssignTo(userId, TestData.Epoch);
-        sim.ApplyRenewal(await db.PlanVersions.SingleAsync(v => v.Plan.Code == "month"), DateTimeOffset.UtcNow.AddDays(-6));
-        db.Sims.Add(sim);
-        await db.SaveChangesAsync();
-        return (client, sim);
+        return (client, await TestData.MonthSimAsync(fixture.Database, userId, "898110000000000042", DateTimeOffset.UtcNow.AddDays(-6)));
     }
 
     private async Task<HttpResponseMessage> RenewAsync(HttpClient client, Guid simId)

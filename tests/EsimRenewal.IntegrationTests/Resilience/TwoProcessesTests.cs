@@ -1,7 +1,6 @@
 using System.Net;
 using EsimRenewal.Core.Orders;
 using EsimRenewal.Core.Plans;
-using EsimRenewal.Core.Sims;
 using EsimRenewal.IntegrationTests.Infrastructure;
 using EsimRenewal.IntegrationTests.StripeEmulator;
 using Microsoft.EntityFrameworkCore;
@@ -63,7 +62,7 @@ public sealed class TwoProcessesTests(TwoProcessesFixture processes) : IClassFix
         var onA = processes.A.NewClient(_cookies);
         var onB = processes.B.NewClient(_cookies);
         var userId = await Travellers.RegisterAsync(onA, processes.Database, "mei@example.com");
-        var sim = await SimAsync(userId);
+        var sim = await TestData.MonthSimAsync(processes.Database, userId, "898110000000000042", DateTimeOffset.UtcNow.AddDays(-6));
         var renewOnA = await onA.GetDocumentAsync($"/sims/{sim.Id}/renew");
         var month = new Dictionary<string, string> { ["Input.PlanVersionId"] = (await MonthVersionIdAsync()).ToString() };
 
@@ -108,17 +107,6 @@ public sealed class TwoProcessesTests(TwoProcessesFixture processes) : IClassFix
         // The limit is five failures in all, whichever process took them: the fifth (on A) and the sixth (on B) are locked.
         Assert.Equal(["The account or password is not correct.", "The account or password is not correct.", "The account or password is not correct.",
             "The account or password is not correct.", Locked, Locked], answers);
-    }
-
-    private async Task<Sim> SimAsync(string userId)
-    {
-        await using var db = processes.Database.NewContext();
-        var sim = Sim.RegisterPhysical(Iccid.FromBody("898110000000000042"), SimPin.Hash("1234"), TestData.Epoch);
-        sim.AssignTo(userId, TestData.Epoch);
-        sim.ApplyRenewal(await db.PlanVersions.SingleAsync(v => v.Plan.Code == "month"), DateTimeOffset.UtcNow.AddDays(-6));
-        db.Sims.Add(sim);
-        await db.SaveChangesAsync();
-        return sim;
     }
 
     private async Task<Guid> MonthVersionIdAsync()
