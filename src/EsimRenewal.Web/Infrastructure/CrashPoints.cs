@@ -131,14 +131,17 @@ public static class CrashPoints
                     {
                         Crash(point);
                     }
-                    context.Response.OnStarting(() =>
+                    else
                     {
-                        if (context.Response.StatusCode == StatusCodes.Status200OK)
+                        context.Response.OnStarting(() =>
                         {
-                            Crash(point);
-                        }
-                        return Task.CompletedTask;
-                    });
+                            if (context.Response.StatusCode == StatusCodes.Status200OK)
+                            {
+                                Crash(point);
+                            }
+                            return Task.CompletedTask;
+                        });
+                    }
                 }
                 await following(context);
             });

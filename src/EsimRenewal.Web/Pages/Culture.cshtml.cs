@@ -1,3 +1,4 @@
+using EsimRenewal.Web.Infrastructure;
 using EsimRenewal.Web.Infrastructure.Localization;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
@@ -19,7 +20,7 @@ public sealed class CultureModel(IStringLocalizer<SharedResource> t) : PageModel
         var target = IsSafeReturnUrl(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl! : "/";
         if (!Cultures.IsSupported(lang))
         {
-            TempData["StatusMessage"] = t["Language.Unsupported"].Value;
+            this.Notice(t["Language.Unsupported"].Value); // nothing was changed: a notice, not a success
             return LocalRedirect(target);
         }
         Response.Cookies.Append(

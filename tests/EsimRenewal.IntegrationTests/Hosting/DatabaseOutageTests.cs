@@ -156,15 +156,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         return answers.SelectMany(a => a).ToList();
     }
 
-    private HttpClient NewClient(string language)
-    {
-        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
-        {
-            BaseAddress = new Uri(_portalUrl),
-        };
-        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
-        return client;
-    }
+    private HttpClient NewClient(string language) => Travellers.NewHttpClient(_portalUrl, language);
 
     private async Task<(HttpClient Client, string UserId)> SignUpAsync(string email)
     {

@@ -9,6 +9,17 @@ public static class Travellers
 {
     public const string Password = "correct horse battery";
 
+    /// <summary>A real HTTP client of a portal on Kestrel: its own cookies (or the given jar), redirects not followed.</summary>
+    public static HttpClient NewHttpClient(string baseUrl, string language = "en", System.Net.CookieContainer? cookies = null)
+    {
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies ?? new System.Net.CookieContainer() })
+        {
+            BaseAddress = new Uri(baseUrl),
+        };
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+        return client;
+    }
+
     public static HttpClient NewBrowser(this PortalFactory portal, string language = "en")
     {
         var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = portal.ClientOptions.BaseAddress });

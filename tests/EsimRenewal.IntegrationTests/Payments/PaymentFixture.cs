@@ -72,16 +72,7 @@ public sealed class PaymentFixture : IAsyncLifetime
         await Emulator.ConfigureWebhookAsync(deliverWebhooks ? WebhookUrl : null, PortalFactory.StripeWebhookSecret);
     }
 
-    public HttpClient NewClient()
-    {
-        // A real HTTP client with its own cookies, not following redirects (checkout is another site).
-        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new System.Net.CookieContainer() })
-        {
-            BaseAddress = new Uri(PortalUrl),
-        };
-        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
-        return client;
-    }
+    public HttpClient NewClient() => Travellers.NewHttpClient(PortalUrl);
 
     /// <summary>Registers a traveller through the real form; returns the signed-in client and the user id.</summary>
     public async Task<(HttpClient Client, string UserId)> SignUpAsync(string email)

@@ -41,8 +41,6 @@ public sealed class PortalProcess : IAsyncDisposable
         }
     }
 
-    public bool HasExited => _process.HasExited;
-
     /// <summary>A free loopback port (the same one can be given to a restarted portal).</summary>
     public static int FreePort()
     {
@@ -105,15 +103,7 @@ public sealed class PortalProcess : IAsyncDisposable
     }
 
     /// <summary>A client of this portal with its own cookies, not following redirects, asking for English pages.</summary>
-    public HttpClient NewClient(System.Net.CookieContainer? cookies = null)
-    {
-        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies ?? new System.Net.CookieContainer() })
-        {
-            BaseAddress = new Uri(Url),
-        };
-        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
-        return client;
-    }
+    public HttpClient NewClient(System.Net.CookieContainer? cookies = null) => Travellers.NewHttpClient(Url, cookies: cookies);
 
     /// <summary>Waits for the process to end (it kills itself at a crash point); its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)

@@ -146,15 +146,8 @@ public class TwoInstancesFixture : IAsyncLifetime
 
     public void AdvanceClocks(TimeSpan by) => SetClocks(A.Clock.GetUtcNow() + by);
 
-    public static HttpClient NewClient(InstancePortalFactory instance, System.Net.CookieContainer? cookies = null)
-    {
-        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies ?? new System.Net.CookieContainer() })
-        {
-            BaseAddress = new Uri(instance.Url),
-        };
-        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
-        return client;
-    }
+    public static HttpClient NewClient(InstancePortalFactory instance, System.Net.CookieContainer? cookies = null) =>
+        Travellers.NewHttpClient(instance.Url, cookies: cookies);
 
     public async Task<Guid> MonthVersionIdAsync()
     {

@@ -110,6 +110,7 @@ public sealed partial class StorefrontPageTests(PortalFixture portal) : IClassFi
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await HtmlForms.ParseAsync(response);
         Assert.Equal("That language is not supported.", page.Text(".status-message"));
+        Assert.Contains("notice", page.QuerySelector(".status-message")!.ClassList); // nothing was done: not drawn as a success
         Assert.Equal("en", page.DocumentElement.GetAttribute("lang"));
     }
 
