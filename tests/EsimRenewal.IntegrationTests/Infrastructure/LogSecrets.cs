@@ -16,7 +16,7 @@ namespace EsimRenewal.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed partial class LogSecrets
 {
-    /// <summary>Each posted secret with its kind, found in a line only as a whole word (a PIN of 7754 is not in a GUID's -7754-).</summary>
+    /// <summary>Each posted secret with its kind, found in a line only as a whole word (a PIN of 7754 is not in a GUID's -7754-, nor in a logged duration of 0.7754 ms).</summary>
     private readonly ConcurrentDictionary<string, (string Kind, Regex Word)> _posted = new(StringComparer.Ordinal);
 
     /// <summary>The lines of <paramref name="log"/> that give a secret away, each with what it gives away.</summary>
@@ -50,7 +50,7 @@ public sealed partial class LogSecrets
             {
                 if (KindOf(field, value) is { } kind)
                 {
-                    _posted.TryAdd(value, (kind, new Regex($"(?<![0-9A-Za-z_-]){Regex.Escape(value)}(?![0-9A-Za-z_-])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)));
+                    _posted.TryAdd(value, (kind, new Regex($"(?<![0-9A-Za-z_-])(?<![0-9][.,]){Regex.Escape(value)}(?![0-9A-Za-z_-])(?![.,][0-9])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)));
                 }
             }
         }
