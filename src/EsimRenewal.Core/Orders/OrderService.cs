@@ -38,15 +38,27 @@ public sealed record OrderView(
     public Yen IncludedTax => ConsumptionTax.IncludedIn(Amount);
 }
 
+/// <summary>A page of a traveller's order history; <paramref name="HasNext"/> when older orders follow.</summary>
+public sealed record OrderHistoryPage(IReadOnlyList<OrderView> Orders, int Page, bool HasNext);
+
 /// <summary>Order history and order pages, scoped to the owner.</summary>
 public sealed class OrderService(EsimDbContext db, IPaymentGateway gateway, FulfilmentService fulfilment)
 {
-    public async Task<IReadOnlyList<OrderView>> ListForOwnerAsync(string userId, CancellationToken ct = default) =>
-        await ListForOwnerQuery(userId).ToListAsync(ct);
+    /// <summary>Orders on one page of the history.</summary>
+    public const int HistoryPageSize = 20;
+
+    /// <summary>One page of the owner's orders, newest first (page 1 holds the newest).</summary>
+    public async Task<OrderHistoryPage> ListForOwnerAsync(string userId, int page, CancellationToken ct = default)
+    {
+        var orders = await ListForOwnerQuery(userId, page).ToListAsync(ct);
+        return new OrderHistoryPage(orders.Take(HistoryPageSize).ToList(), page, HasNext: orders.Count > HistoryPageSize);
+    }
 
     /// <summary>The query behind /orders, read through ix_orders_user_id_created_at (AccountPagePlanTests).</summary>
-    internal IQueryable<OrderView> ListForOwnerQuery(string userId) =>
-        Views().Where(o => o.UserId == userId).OrderByDescending(o => o.CreatedAt).Select(ToView);
+    internal IQueryable<OrderView> ListForOwnerQuery(string userId, int page) =>
+        Views().Where(o => o.UserId == userId).OrderByDescending(o => o.CreatedAt)
+            .Skip((page - 1) * HistoryPageSize).Take(HistoryPageSize + 1) // one more tells whether an older page follows
+            .Select(ToView);
 
     /// <summary>
     /// The order page. After returning from checkout (<paramref name="syncWithProvider"/>), an unpaid

@@ -84,7 +84,7 @@ public sealed class RenewalBrowserTests(PaymentBrowserFixture browser) : IClassF
         await page.FillAsync("#cvc", "123");
         await page.ClickAsync("#card-form button[type=submit]");
 
-        await page.WaitForURLAsync(browser.BaseUrl + "/orders/**");
+        await page.WaitForURLAsync(browser.BaseUrl + "/orders/**", new() { WaitUntil = WaitUntilState.Commit }); // the page may refresh itself until paid
         await Assertions.Expect(page.Locator("[data-testid=new-expiry]"))
             .ToHaveTextAsync($"Paid. SIM {DemoData.PhysicalIccid} is now valid until {Jst.Format(expected)}.");
         await Assertions.Expect(page.Locator("[data-testid=pay]")).ToHaveCountAsync(0);

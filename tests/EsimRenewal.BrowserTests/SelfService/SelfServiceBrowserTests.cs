@@ -77,7 +77,7 @@ public sealed partial class SelfServiceBrowserFixture : BrowserFixture
         await page.FillAsync("#expiry", "12 / 34");
         await page.FillAsync("#cvc", "123");
         await page.ClickAsync("#card-form button[type=submit]");
-        await page.WaitForURLAsync(BaseUrl + "/orders/**");
+        await page.WaitForURLAsync(BaseUrl + "/orders/**", new() { WaitUntil = WaitUntilState.Commit }); // the page may refresh itself until paid
     }
 
     /// <summary>The path and query of the first link to an order page in an email (its origin is the configured public address).</summary>

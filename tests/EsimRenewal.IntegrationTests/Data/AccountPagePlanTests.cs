@@ -44,7 +44,7 @@ public sealed partial class AccountPagePlanTests(PortalFixture portal) : IClassF
         await using var scope = portal.Factory.Services.CreateAsyncScope();
         var orders = scope.ServiceProvider.GetRequiredService<OrderService>();
 
-        var plan = await ExplainAsync(orders.ListForOwnerQuery("some-user-id").ToQueryString());
+        var plan = await ExplainAsync(orders.ListForOwnerQuery("some-user-id", page: 3).ToQueryString());
 
         Assert.Contains("ix_orders_user_id_created_at", plan);
         Assert.DoesNotMatch(@"Seq Scan on (orders|plan_versions|plans)\b", plan);

@@ -47,6 +47,43 @@ public sealed class OrderPageTests(PortalFixture portal) : IClassFixture<PortalF
     }
 
     [Fact]
+    public async Task The_order_history_shows_twenty_orders_a_page_newest_first_and_pages_that_do_not_exist_are_not_found()
+    {
+        var (client, userId) = await SignUpAsync("mei@example.com");
+        var numbers = new List<long>();
+        await using (var db = portal.Database.NewContext())
+        {
+            var plan = TestData.Plan("month", 30, 1980, SimKinds.Both);
+            var sim = Sim.RegisterPhysical(Iccid.FromBody("898110000000000042"), SimPin.Hash("1234"), TestData.Epoch);
+            sim.AssignTo(userId, TestData.Epoch);
+            db.Plans.Add(plan);
+            db.Sims.Add(sim);
+            for (var i = 0; i < 45; i++)
+            {
+                var order = TestOrders.FulfilledRenewal(sim, plan.Versions.Single(), userId, "mei@example.com", TestData.Epoch.AddHours(i));
+                db.Orders.Add(order);
+                await db.SaveChangesAsync();
+                numbers.Add(order.Number);
+            }
+        }
+        numbers.Reverse(); // newest first
+
+        var first = await client.GetDocumentAsync("/orders");
+        var third = await client.GetDocumentAsync("/orders?page=3");
+
+        Assert.Equal(numbers.Take(20).Select(n => "#" + n), first.QuerySelectorAll("[data-order-id] .row-title").Select(c => c.TextContent.Trim()));
+        Assert.Equal("/orders?page=2", first.QuerySelector("[data-testid=page-next]")?.GetAttribute("href"));
+        Assert.Null(first.QuerySelector("[data-testid=page-prev]"));
+        Assert.Equal(numbers.Skip(40).Select(n => "#" + n), third.QuerySelectorAll("[data-order-id] .row-title").Select(c => c.TextContent.Trim()));
+        Assert.Equal("/orders?page=2", third.QuerySelector("[data-testid=page-prev]")?.GetAttribute("href"));
+        Assert.Null(third.QuerySelector("[data-testid=page-next]"));
+        foreach (var missing in new[] { "4", "0", "-1", "abc", "99999999999", "%00" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/orders?page=" + missing)).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task The_order_history_lists_a_voucher_renewal_at_no_charge()
     {
         var (client, userId) = await SignUpAsync("mei@example.com");

@@ -18,7 +18,6 @@ namespace EsimRenewal.Web.Pages.Admin.Audit;
 /// </summary>
 public sealed partial class IndexModel(AuditTrail trail, IValidator<IndexModel.InputModel> validator) : PageModel
 {
-    public const int MaxPage = 100_000;
     private const string DateFormat = "yyyy-MM-dd";
 
     private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -46,7 +45,7 @@ public sealed partial class IndexModel(AuditTrail trail, IValidator<IndexModel.I
 
         public DateOnly? FromDate => ParseDate(From);
         public DateOnly? ToDate => ParseDate(To);
-        public int PageNumber => int.TryParse(Page, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1;
+        public int PageNumber => Pager.Parse(Page) ?? 1;
     }
 
     public sealed class Validator : AbstractValidator<InputModel>
@@ -63,7 +62,7 @@ public sealed partial class IndexModel(AuditTrail trail, IValidator<IndexModel.I
                 .OverridePropertyName(nameof(InputModel.To)).WithMessage(t["Admin.Audit.DateOrder"]);
             RuleFor(x => x.Entity).MaximumLength(AuditEntry.EntityIdMaxLength).WithMessage(t["Admin.Audit.EntityInvalid"]);
             RuleFor(x => x.Page)
-                .Must(p => string.IsNullOrEmpty(p) || (int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxPage))
+                .Must(p => Pager.Parse(p) is not null)
                 .WithMessage(t["Admin.Users.PageInvalid"]);
         }
     }

@@ -13,8 +13,6 @@ namespace EsimRenewal.Web.Pages.Admin.Users;
 /// <summary><c>/admin/users?q=…&amp;role=…&amp;page=…</c>: find accounts by email, mobile number or id, newest first.</summary>
 public sealed class IndexModel(UserAdminService accounts, IValidator<IndexModel.InputModel> validator, TimeProvider clock) : PageModel
 {
-    public const int MaxPage = 100_000;
-
     public InputModel Input { get; private set; } = new();
 
     public UserPage? Results { get; private set; }
@@ -28,7 +26,7 @@ public sealed class IndexModel(UserAdminService accounts, IValidator<IndexModel.
         public string? Role { get; set; }
         public string? Page { get; set; }
 
-        public int PageNumber => int.TryParse(Page, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1;
+        public int PageNumber => Pager.Parse(Page) ?? 1;
     }
 
     public sealed class Validator : AbstractValidator<InputModel>
@@ -39,7 +37,7 @@ public sealed class IndexModel(UserAdminService accounts, IValidator<IndexModel.
                 .PlainText().WithMessage(t["Form.ControlCharacters"]);
             RuleFor(x => x.Role).Must(r => string.IsNullOrEmpty(r) || Roles.All.Contains(r)).WithMessage(t["Admin.Users.RoleUnknown"]);
             RuleFor(x => x.Page)
-                .Must(p => string.IsNullOrEmpty(p) || (int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxPage))
+                .Must(p => Pager.Parse(p) is not null)
                 .WithMessage(t["Admin.Users.PageInvalid"]);
         }
     }
