@@ -187,8 +187,8 @@ to_ms() { # wrk latency ("812.00us", "3.10ms", "1.02s") in ms
 
 wrk_run() { # url cookie seconds → "rps p50 p99 errors"
   local out args=(-t2 -c"$CONNECTIONS" -d"${3}s" --timeout 10s --latency -H "Accept-Language: zh-CN")
-  [ -n "$2" ] && args+=(-H "Cookie: $2")
-  out=$(wrk "${args[@]}" "$1")
+  [ -n "$2" ] && args+=(-s "$ROOT/bench/session.lua")
+  out=$(BENCH_COOKIE="$2" wrk "${args[@]}" "$1")
   local rps p50 p99 non2xx sock
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")

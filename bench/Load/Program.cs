@@ -350,13 +350,22 @@ internal static partial class Portal
                 {
                     Content = new StringContent(body, Encoding.ASCII, "application/x-www-form-urlencoded"),
                 };
-                request.Headers.TryAddWithoutValidation("Cookie", cookieHeader);
+                request.Headers.TryAddWithoutValidation("Cookie", Volatile.Read(ref cookieHeader));
                 request.Headers.TryAddWithoutValidation("Accept-Language", "zh-CN");
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
                     using var response = await http.SendAsync(request);
                     var text = await response.Content.ReadAsStringAsync();
+                    if (response.Headers.Contains("Set-Cookie"))
+                    {
+                        lock (jar)
+                        {
+                            // As a browser does: a renewed sign-in cookie is sent from now on.
+                            jar.Take(response);
+                            Volatile.Write(ref cookieHeader, jar.Header);
+                        }
+                    }
                     var ok = response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.ToString().StartsWith("/sims", StringComparison.Ordinal) == true;
                     tally.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, ok, ok ? null : $"HTTP {(int)response.StatusCode}{RefusalOf(text)}");
                 }

@@ -74,7 +74,7 @@ SELECT i AS n, md5('version' || i || '-2')::uuid AS version_id, v.price_yen, v.v
 FROM generate_series(1, 50) i JOIN plan_versions v ON v.id = md5('version' || i || '-2')::uuid;
 
 -- Accounts: the bench traveller (whose pages are measured: its 10 SIMs and 200 orders stay as they
--- are), the redeemer (10 SIMs the redemptions renew, each adding an order to its history) and 50,000
+-- are), the redeemer (1,000 SIMs the redemptions renew, each adding an order to its history) and 50,000
 -- customers, all with the admin's password hash (an Identity
 -- V3 hash of the bench password); the admin gets two-factor sign-in with a known authenticator key.
 CREATE TABLE bench.accounts AS
@@ -95,18 +95,20 @@ INSERT INTO user_roles (user_id, role_id)
 SELECT CASE k WHEN 0 THEN md5('traveller')::uuid::text WHEN -1 THEN md5('redeemer')::uuid::text ELSE md5('user' || k)::uuid::text END, r.id
 FROM generate_series(-1, 50000) k, roles r WHERE r.normalized_name = 'TRAVELLER';
 
--- 200,000 SIMs: 1-10 are the traveller's, 11-20 the redeemer's, SIM s > 20 belongs to customer ((s - 21) % 50000) + 1.
+-- 200,000 SIMs: 1-10 are the traveller's, 11-1010 the redeemer's (it stands for many travellers redeeming at once, each
+-- onto their own SIM: concurrent redemptions lock distinct rows, as in real traffic), SIM s > 1010 belongs to customer
+-- ((s - 21) % 50000) + 1.
 SELECT bench.drop_indexes('sims');
 INSERT INTO sims (id, iccid, kind, owner_id, label, activation_code, purchase_email, current_plan_version_id,
                   expires_at, data_left_mb, is_unlimited, renewal_count, created_at, owned_since)
 SELECT md5('sim' || s)::uuid,
        bench.luhn('898110' || lpad(s::text, 12, '0')),
        CASE WHEN s % 3 = 0 THEN 'Physical' ELSE 'Esim' END,
-       CASE WHEN s <= 10 THEN md5('traveller')::uuid::text WHEN s <= 20 THEN md5('redeemer')::uuid::text
+       CASE WHEN s <= 10 THEN md5('traveller')::uuid::text WHEN s <= 1010 THEN md5('redeemer')::uuid::text
             ELSE md5('user' || ((s - 21) % 50000 + 1))::uuid::text END,
-       CASE WHEN s <= 20 THEN 'SIM ' || s END,
+       CASE WHEN s <= 1010 THEN 'SIM ' || s END,
        CASE WHEN s % 3 <> 0 THEN 'LPA:1$smdp.example$BENCH-' || s END,
-       CASE WHEN s <= 10 THEN :'traveller_email' WHEN s <= 20 THEN :'redeemer_email' ELSE 'customer' || ((s - 21) % 50000 + 1) || '@example.com' END,
+       CASE WHEN s <= 10 THEN :'traveller_email' WHEN s <= 1010 THEN :'redeemer_email' ELSE 'customer' || ((s - 21) % 50000 + 1) || '@example.com' END,
        sl.version_id,
        date_trunc('day', now()) + ((s % 60) - 20) * interval '1 day',
        CASE WHEN s % 7 = 0 THEN NULL ELSE 1024 * (s % 20 + 1) END,

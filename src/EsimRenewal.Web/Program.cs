@@ -46,7 +46,15 @@ try
     app.UseCookiePolicy(); // outside Development every cookie is Secure
     app.UseStatusCodePagesWithReExecute("/status/{0}");
     // The host's logger, not the static bootstrap one (kept by preserveStaticLogger), so the configured levels apply.
-    app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
+    app.UseSerilogRequestLogging(o =>
+    {
+        o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+        // A visitor who went away mid-request (a closed tab) is not a server error.
+        o.GetLevel = (context, _, error) =>
+            error is OperationCanceledException && context.RequestAborted.IsCancellationRequested ? Serilog.Events.LogEventLevel.Information
+            : error is not null || context.Response.StatusCode >= 500 ? Serilog.Events.LogEventLevel.Error
+            : Serilog.Events.LogEventLevel.Information;
+    });
     app.UseRequestLocalization();
     // An unreachable database: a localised 503 with Retry-After (webhooks included), not the 500 error page.
     app.UseDatabaseOutagePage();

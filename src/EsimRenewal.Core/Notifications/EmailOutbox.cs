@@ -29,7 +29,16 @@ public sealed class EmailOutbox(EsimDbContext db, IEmailSender sender, TimeProvi
         }
         var preferred = order.UserId is null ? null
             : await db.Users.Where(u => u.Id == order.UserId).Select(u => u.PreferredCulture).SingleOrDefaultAsync(ct);
-        db.OutgoingEmails.Add(OutgoingEmail.OrderConfirmation(order.Id, order.Email, preferred ?? order.Culture, now));
+        EnqueueConfirmation(db, order, preferred ?? order.Culture, now);
+    }
+
+    /// <summary>As <see cref="EnqueueConfirmationAsync"/>, for a caller that already read the recipient's language.</summary>
+    public static void EnqueueConfirmation(EsimDbContext db, Order order, string culture, DateTimeOffset now)
+    {
+        if (!string.IsNullOrWhiteSpace(order.Email))
+        {
+            db.OutgoingEmails.Add(OutgoingEmail.OrderConfirmation(order.Id, order.Email, culture, now));
+        }
     }
 
     /// <summary>Sends up to <paramref name="batchSize"/> due emails; returns how many were attempted.</summary>

@@ -50,6 +50,7 @@ public sealed class FulfilmentService(
     public async Task<FulfilmentResult> ApplyEventAsync(PaymentEvent paymentEvent, CancellationToken ct = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        db.Database.AutoSavepointsEnabled = false; // a failed save ends the use case: no savepoint round trips
         var now = clock.GetUtcNow();
         var recorded = await db.Database.ExecuteSqlAsync(
             $"INSERT INTO processed_stripe_events (event_id, type, processed_at) VALUES ({paymentEvent.EventId}, {paymentEvent.Kind.ToString()}, {now}) ON CONFLICT (event_id) DO NOTHING",

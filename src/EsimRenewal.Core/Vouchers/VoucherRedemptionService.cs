@@ -180,6 +180,7 @@ public sealed class VoucherRedemptionService(
 
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        db.Database.AutoSavepointsEnabled = false; // a failed save ends the use case: no savepoint round trips
         // Exactly once: UPDATE vouchers SET state = 'Redeemed' … WHERE id = @id AND state = 'Active' AND
         // (batch active, not expired). Concurrent attempts queue on the row lock; after the first commits,
         // the others re-check the WHERE clause against the committed row and update nothing.
@@ -206,7 +207,7 @@ public sealed class VoucherRedemptionService(
         db.Orders.Add(order);
         db.VoucherRedemptions.Add(redemption);
         db.OutboxMessages.Add(CarrierOutbox.ValidityChanged(redemption.Id.ToString(), sim, order.Id, now));
-        await EmailOutbox.EnqueueConfirmationAsync(db, order, now, ct);
+        EmailOutbox.EnqueueConfirmation(db, order, order.Culture, now); // the order's culture is already the owner's preference
         AuditLog.Record(db, redeemer.Actor, "voucher.redeemed", nameof(Voucher), voucher.Id.ToString(),
             new { state = nameof(VoucherState.Active), voucher.Serial, simExpiresAt = outcome.PreviousExpiresAt },
             new { state = nameof(VoucherState.Redeemed), voucher.Serial, simId = sim.Id, orderId = order.Id, redemptionId = redemption.Id, channel = redeemer.Channel.ToString(), simExpiresAt = outcome.NewExpiresAt },

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Security.Claims;
 using EsimRenewal.Core.Identity;
@@ -46,11 +47,15 @@ public sealed class RequiresTwoFactorAttribute : Attribute;
 /// <summary>Evaluates <see cref="Policies.AdminTwoFactor"/> before a handler marked <see cref="RequiresTwoFactorAttribute"/>.</summary>
 public sealed class TwoFactorHandlerFilter(IAuthorizationService authorization) : IAsyncPageFilter
 {
+    /// <summary>Whether each handler method carries the attribute, read once per method rather than on every request.</summary>
+    private static readonly ConcurrentDictionary<MethodInfo, bool> RequiresTwoFactor = new();
+
     public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
 
     public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
-        if (context.HandlerMethod?.MethodInfo.GetCustomAttribute<RequiresTwoFactorAttribute>() is not null
+        if (context.HandlerMethod?.MethodInfo is { } handler
+            && RequiresTwoFactor.GetOrAdd(handler, m => m.IsDefined(typeof(RequiresTwoFactorAttribute), inherit: true))
             && !(await authorization.AuthorizeAsync(context.HttpContext.User, Policies.AdminTwoFactor)).Succeeded)
         {
             context.Result = new RedirectResult(TwoFactorEnrolment.RequiredUrl(context.HttpContext.Request));
