@@ -47,14 +47,25 @@ public sealed class RefundTests(PaymentFixture payments) : IClassFixture<Payment
         {
             var (client, userId) = await payments.SignUpAsync("late@example.com");
             var sim = await payments.AddPhysicalSimAsync(userId, "898110000000000043", renewedAt: null);
-            var page = await client.GetDocumentAsync($"/sims/{sim.Id}/renew");
-            await client.SubmitAsync(page, "[data-testid=renew-form]", new Dictionary<string, string> { ["Input.PlanVersionId"] = (await payments.PlanVersionIdAsync("month")).ToString() });
-            await using var db = payments.Database.NewContext();
-            var pending = await db.Orders.AsNoTracking().SingleAsync();
-            (orderId, sessionId) = (pending.Id, pending.CheckoutSessionId!);
+            return await PaidRenewalAsync(client, sim.Id);
         }
         await payments.Emulator.PaySuccessfullyAsync(sessionId);
         return await WaitForOrderAsync(orderId, OrderState.Fulfilled);
+    }
+
+    /// <summary>The traveller renews the SIM for 30 days through the real form and pays at the emulator.</summary>
+    private async Task<Order> PaidRenewalAsync(HttpClient traveller, Guid simId)
+    {
+        var page = await traveller.GetDocumentAsync($"/sims/{simId}/renew");
+        var response = await traveller.SubmitAsync(page, "[data-testid=renew-form]", new Dictionary<string, string> { ["Input.PlanVersionId"] = (await payments.PlanVersionIdAsync("month")).ToString() });
+        Assert.True(response.IsRedirect());
+        Order pending;
+        await using (var db = payments.Database.NewContext())
+        {
+            pending = await db.Orders.AsNoTracking().SingleAsync(o => o.SimId == simId && o.State == OrderState.PendingPayment);
+        }
+        await payments.Emulator.PaySuccessfullyAsync(pending.CheckoutSessionId!);
+        return await WaitForOrderAsync(pending.Id, OrderState.Fulfilled);
     }
 
     private async Task<Order> WaitForOrderAsync(Guid orderId, OrderState state)
@@ -110,6 +121,38 @@ public sealed class RefundTests(PaymentFixture payments) : IClassFixture<Payment
         Assert.Equal("Refunded", after.QuerySelector("[data-testid=order-state]")!.GetAttribute("data-state"));
         Assert.NotNull(after.QuerySelector("[data-testid=timeline] [data-kind='stripe:ChargeRefunded']"));
         Assert.Null(after.QuerySelector("[data-testid=refund-form]"));
+    }
+
+    [Fact]
+    public async Task Two_unused_renewals_refunded_oldest_first_give_the_sim_back_its_original_expiry()
+    {
+        var (traveller, userId) = await payments.SignUpAsync("twice@example.com");
+        var sim = await payments.AddPhysicalSimAsync(userId, "898110000000000044", payments.Portal.Clock.GetUtcNow().AddDays(-6));
+        var a = await PaidRenewalAsync(traveller, sim.Id);
+        var b = await PaidRenewalAsync(traveller, sim.Id);
+        Assert.Equal((sim.ExpiresAt, a.NewExpiresAt), (a.PreviousExpiresAt, b.PreviousExpiresAt));
+
+        var pageA = await _admin.GetDocumentAsync($"/admin/orders/{a.Id}");
+        Assert.Equal($"Refund ¥1,980 in full through Stripe. This renewal has not started yet, so the SIM's validity goes back from {Jst.Format(b.NewExpiresAt!.Value)} to {Jst.Format(a.NewExpiresAt!.Value)}.",
+            pageA.Text("[data-testid=refund-effect]"));
+        Assert.True((await RefundAsync(pageA)).IsRedirect());
+        await WaitForOrderAsync(a.Id, OrderState.Refunded);
+        Assert.Equal(a.NewExpiresAt, await ExpiryAsync(sim.Id)); // only A's 30 days are gone
+
+        var pageB = await _admin.GetDocumentAsync($"/admin/orders/{b.Id}");
+        Assert.Equal($"Refund ¥1,980 in full through Stripe. This renewal has not started yet, so the SIM's validity goes back from {Jst.Format(a.NewExpiresAt!.Value)} to {Jst.Format(sim.ExpiresAt!.Value)}.",
+            pageB.Text("[data-testid=refund-effect]"));
+        Assert.True((await RefundAsync(pageB)).IsRedirect());
+        await WaitForOrderAsync(b.Id, OrderState.Refunded);
+        Assert.Equal(sim.ExpiresAt, await ExpiryAsync(sim.Id)); // and B's: the SIM ends where it did before both
+        await using var db = payments.Database.NewContext();
+        Assert.Equal(2, await db.AuditEntries.CountAsync(e => e.Action == "order.refund-rolled-back"));
+    }
+
+    private async Task<DateTimeOffset?> ExpiryAsync(Guid simId)
+    {
+        await using var db = payments.Database.NewContext();
+        return await db.Sims.AsNoTracking().Where(s => s.Id == simId).Select(s => s.ExpiresAt).SingleAsync();
     }
 
     [Fact]
