@@ -70,6 +70,7 @@ public sealed record OrderDetail(
     string? PaymentIntentId,
     string? RefundReason,
     string? RefundId,
+    DateTimeOffset? RolledBackTo,
     IReadOnlyList<TimelineEntry> Timeline,
     IReadOnlyList<CarrierDelivery> Carrier);
 
@@ -168,7 +169,7 @@ public sealed class OrderAdminService(EsimDbContext db, TimeProvider clock)
     {
         var order = await db.Orders.AsNoTracking().Where(o => o.Id == orderId).Select(o => new
         {
-            o.CreatedAt, o.PaidAt, o.FulfilledAt, o.ClosedAt, o.State, o.RefundRequestedAt, o.RefundReason, o.RefundId, o.RefundedAt,
+            o.CreatedAt, o.PaidAt, o.FulfilledAt, o.ClosedAt, o.State, o.RefundRequestedAt, o.RefundReason, o.RefundId, o.RefundedAt, o.RolledBackTo,
             o.CheckoutSessionId, o.PaymentIntentId, o.AsyncPaymentDeadline,
             Phone = db.Users.Where(u => u.Id == o.UserId).Select(u => u.PhoneNumber).FirstOrDefault(),
         }).SingleOrDefaultAsync(ct);
@@ -191,8 +192,8 @@ public sealed class OrderAdminService(EsimDbContext db, TimeProvider clock)
             .Select(m => new CarrierDelivery(m.CreatedAt, m.Attempts, m.DeliveredAt, m.LastError))
             .ToListAsync(ct);
         var entity = await db.Orders.AsNoTracking().Include(o => o.Sim).SingleAsync(o => o.Id == orderId, ct);
-        return new OrderDetail(view, RefundService.Preview(entity, entity.Sim, clock.GetUtcNow()), order.Phone, order.CheckoutSessionId, order.PaymentIntentId, order.RefundReason, order.RefundId,
-            timeline.OrderBy(e => e.At).ToList(), carrier);
+        return new OrderDetail(view, RefundService.Preview(entity, entity.Sim, clock.GetUtcNow()), order.Phone, order.CheckoutSessionId, order.PaymentIntentId, order.RefundReason, order.RefundId, order.RolledBackTo,
+            timeline.OrderBy(e => e.At).ThenBy(e => Stage(e.Kind)).ToList(), carrier);
     }
 
     /// <summary>Orders paid in a JST date range (both days included), oldest first, for the accountants.</summary>
@@ -204,6 +205,23 @@ public sealed class OrderAdminService(EsimDbContext db, TimeProvider clock)
                 o.PlanVersion.Plan.Name.Ja, o.Amount, new Yen(0), o.PaymentMethod, o.RefundedAt, o.Sim == null ? null : o.Sim.Iccid, o.Email))
             .AsAsyncEnumerable()
             .Select(row => row with { IncludedTax = ConsumptionTax.IncludedIn(row.Amount) });
+
+    /// <summary>
+    /// Where an entry stands in an order's life, for entries of the same instant: an event is processed in
+    /// the same transaction as the milestone it causes (checkout.session.completed and "paid"), and an
+    /// admin's request and Stripe's confirmation may come within one clock tick.
+    /// </summary>
+    private static int Stage(string kind) => kind switch
+    {
+        "created" => 0,
+        "paid" => 2,
+        "fulfilled" => 3,
+        "refund-requested" => 4,
+        "stripe:ChargeRefunded" => 5,
+        "refunded" => 6,
+        _ when kind.StartsWith("closed:", StringComparison.Ordinal) => 2,
+        _ => 1, // the checkout's events
+    };
 
     private static void AddIf(List<TimelineEntry> timeline, DateTimeOffset? at, string kind, string? detail = null)
     {

@@ -119,8 +119,56 @@ public sealed class RefundTests(PaymentFixture payments) : IClassFixture<Payment
 
         var after = await _admin.GetDocumentAsync($"/admin/orders/{order.Id}");
         Assert.Equal("Refunded", after.QuerySelector("[data-testid=order-state]")!.GetAttribute("data-state"));
-        Assert.NotNull(after.QuerySelector("[data-testid=timeline] [data-kind='stripe:ChargeRefunded']"));
+        Assert.Equal(LifeOfARefundedOrder, TimelineKinds(after));
+        Assert.Equal($"{Jst.Format(order.PreviousExpiresAt!.Value)} → {Jst.Format(order.NewExpiresAt!.Value)} · this renewal's days were taken back on refund: valid until {Jst.Format(order.PreviousExpiresAt!.Value)}",
+            after.Text("[data-testid=validity]"));
         Assert.Null(after.QuerySelector("[data-testid=refund-form]"));
+
+        // The page from before the refund, sent a third time: the same answer, and still one refund.
+        var late = await RefundAsync(page);
+        Assert.True(late.IsRedirect(), $"a late click answered {(int)late.StatusCode}");
+        Assert.Equal(1, await RefundEventsAsync());
+        var requests = await payments.Emulator.RequestsAsync("/v1/refunds");
+        Assert.NotEmpty(requests);
+        Assert.All(requests, r => Assert.Equal("refund:" + order.Id.ToString("N"), r.GetProperty("idempotency_key").GetString()));
+    }
+
+    private static readonly string[] LifeOfARefundedOrder =
+        ["created", "stripe:CheckoutCompleted", "paid", "fulfilled", "refund-requested", "stripe:ChargeRefunded", "refunded"];
+
+    private static List<string?> TimelineKinds(AngleSharp.Html.Dom.IHtmlDocument page) =>
+        page.QuerySelectorAll("[data-testid=timeline] li").Select(li => li.GetAttribute("data-kind")).ToList();
+
+    [Fact]
+    public async Task The_order_stays_fulfilled_with_its_validity_until_stripe_confirms_the_refund()
+    {
+        var order = await PaidRenewalAsync(simStillValid: true);
+        await payments.Emulator.SetDeliveryAsync(hold: true);
+        payments.Portal.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var clicked = await RefundAsync(await _admin.GetDocumentAsync($"/admin/orders/{order.Id}"));
+
+        Assert.True(clicked.IsRedirect());
+        var waiting = await _admin.GetDocumentAsync(clicked.Headers.Location!.OriginalString);
+        Assert.Equal("The refund was sent to Stripe. The order becomes Refunded when Stripe confirms it.", waiting.Text("[role=status]"));
+        Assert.Equal("Fulfilled", waiting.QuerySelector("[data-testid=order-state]")!.GetAttribute("data-state"));
+        Assert.Equal(["created", "stripe:CheckoutCompleted", "paid", "fulfilled", "refund-requested"], TimelineKinds(waiting));
+        Assert.Equal($"{Jst.Format(order.PreviousExpiresAt!.Value)} → {Jst.Format(order.NewExpiresAt!.Value)}", waiting.Text("[data-testid=validity]"));
+        Assert.Null(waiting.QuerySelector("[data-testid=refund-form]"));
+        Assert.Equal(order.NewExpiresAt, await ExpiryAsync(order.SimId!.Value));
+        var request = Assert.Single(await payments.Emulator.RequestsAsync("/v1/refunds"));
+        Assert.Equal("refund:" + order.Id.ToString("N"), request.GetProperty("idempotency_key").GetString());
+
+        payments.Portal.Clock.Advance(TimeSpan.FromMinutes(1));
+        await payments.Emulator.SetDeliveryAsync(hold: false);
+        Assert.True(await payments.Emulator.ReleaseHeldEventsAsync(reverse: false) >= 1);
+
+        var refunded = await WaitForOrderAsync(order.Id, OrderState.Refunded);
+        Assert.Equal(order.PreviousExpiresAt, await ExpiryAsync(order.SimId!.Value));
+        Assert.Equal(order.PreviousExpiresAt, refunded.RolledBackTo);
+        var after = await _admin.GetDocumentAsync($"/admin/orders/{order.Id}");
+        Assert.Equal(LifeOfARefundedOrder, TimelineKinds(after));
+        Assert.EndsWith($"valid until {Jst.Format(order.PreviousExpiresAt!.Value)}", after.Text("[data-testid=validity]"));
     }
 
     [Fact]
