@@ -1,4 +1,5 @@
 using System.Globalization;
+using EsimRenewal.Core.Auditing;
 using EsimRenewal.Core.Common;
 using EsimRenewal.Core.Data;
 using EsimRenewal.Core.Identity;
@@ -50,7 +51,10 @@ public sealed record OrderCursor(DateTimeOffset CreatedAt, long Number)
     }
 }
 
-public sealed record OrderSearch(OrderQuery? Query, OrderState? State, DateOnly? From, DateOnly? To, OrderCursor? After, bool CarrierFailing = false, int PageSize = 50);
+/// <param name="AwaitingPayment">Only orders awaiting payment, at checkout or at a konbini (what the dashboard counts).</param>
+/// <param name="VoucherChannel">Only orders made by redeeming a voucher of a batch sold through this channel.</param>
+public sealed record OrderSearch(OrderQuery? Query, OrderState? State, DateOnly? From, DateOnly? To, OrderCursor? After, bool CarrierFailing = false, int PageSize = 50,
+    bool AwaitingPayment = false, string? VoucherChannel = null);
 
 public sealed record OrderRow(Guid Id, long Number, OrderKind Kind, OrderState State, DateTimeOffset CreatedAt, LocalizedText PlanName, Yen Amount, string? Iccid, string Email, string? PaymentMethod);
 
@@ -138,6 +142,19 @@ public sealed class OrderAdminService(EsimDbContext db, TimeProvider clock)
         {
             orders = orders.Where(o => o.State == state);
         }
+        if (search.AwaitingPayment)
+        {
+            orders = orders.Where(o => o.State == OrderState.PendingPayment || o.State == OrderState.AwaitingAsyncPayment);
+        }
+        if (search.VoucherChannel is { } channel)
+        {
+            var redeemed = from r in db.VoucherRedemptions
+                           join v in db.Vouchers on r.VoucherId equals v.Id
+                           join b in db.VoucherBatches on v.BatchId equals b.Id
+                           where b.Channel == channel
+                           select r.OrderId;
+            orders = orders.Where(o => redeemed.Contains(o.Id));
+        }
         if (search.From is { } from)
         {
             var start = Jst.StartOfDay(from);
@@ -196,10 +213,26 @@ public sealed class OrderAdminService(EsimDbContext db, TimeProvider clock)
             timeline.OrderBy(e => e.At).ThenBy(e => Stage(e.Kind)).ToList(), carrier);
     }
 
-    /// <summary>Orders paid in a JST date range (both days included), oldest first, for the accountants.</summary>
-    public IAsyncEnumerable<OrderExportRow> ExportPaidAsync(DateOnly from, DateOnly to) =>
+    /// <summary>
+    /// Orders paid in a JST date range (both days included), oldest first, for the accountants. The export
+    /// is audited first (<c>orders.exported</c>, with the range and the number of rows), then streamed.
+    /// </summary>
+    public async Task<IAsyncEnumerable<OrderExportRow>> ExportPaidAsync(DateOnly from, DateOnly to, Actor admin, CancellationToken ct = default)
+    {
+        var paid = PaidIn(from, to);
+        var rows = await paid.CountAsync(ct);
+        var now = clock.GetUtcNow();
+        AuditLog.Record(db, admin, "orders.exported", nameof(Order), null, null, new { from, to, rows }, now);
+        await db.SaveChangesAsync(ct);
+        return ExportRows(paid);
+    }
+
+    private IQueryable<Order> PaidIn(DateOnly from, DateOnly to) =>
         db.Orders.AsNoTracking()
-            .Where(o => o.PaidAt >= Jst.StartOfDay(from) && o.PaidAt < Jst.StartOfDay(to.AddDays(1)) && o.Kind != OrderKind.Voucher)
+            .Where(o => o.PaidAt >= Jst.StartOfDay(from) && o.PaidAt < Jst.StartOfDay(to.AddDays(1)) && o.Kind != OrderKind.Voucher);
+
+    private static IAsyncEnumerable<OrderExportRow> ExportRows(IQueryable<Order> paid) =>
+        paid
             .OrderBy(o => o.PaidAt).ThenBy(o => o.Number)
             .Select(o => new OrderExportRow(o.Number, o.PaidAt!.Value, o.State, o.Kind, o.PlanVersion.Plan.Code, o.PlanVersion.Number,
                 o.PlanVersion.Plan.Name.Ja, o.Amount, new Yen(0), o.PaymentMethod, o.RefundedAt, o.Sim == null ? null : o.Sim.Iccid, o.Email))
