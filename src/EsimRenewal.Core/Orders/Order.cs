@@ -66,6 +66,9 @@ public sealed class Order
     /// <summary>Decided when the refund was asked for: whether the SIM loses this renewal's days.</summary>
     public bool? RefundRollsBack { get; private set; }
 
+    /// <summary>The SIM's expiry once the refund took this renewal's days back; null when it did not.</summary>
+    public DateTimeOffset? RolledBackTo { get; private set; }
+
     /// <summary>The SIM's expiry before and after fulfilment (renewals), for receipts and roll-back.</summary>
     public DateTimeOffset? PreviousExpiresAt { get; private set; }
     public DateTimeOffset? NewExpiresAt { get; private set; }
@@ -267,6 +270,16 @@ public sealed class Order
     public void RecordRefund(string refundId)
     {
         RefundId ??= refundId;
+    }
+
+    /// <summary>The refund took this renewal's days back: the SIM now ends at <paramref name="expiresAt"/>.</summary>
+    public void RecordRollBack(DateTimeOffset expiresAt)
+    {
+        if (State != OrderState.Refunded)
+        {
+            throw new InvalidOperationException($"Order {Id} is not refunded.");
+        }
+        RolledBackTo = expiresAt;
     }
 
     public bool MarkRefunded(DateTimeOffset now)

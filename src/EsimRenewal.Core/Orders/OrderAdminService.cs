@@ -1,4 +1,5 @@
 using System.Globalization;
+using EsimRenewal.Core.Auditing;
 using EsimRenewal.Core.Common;
 using EsimRenewal.Core.Data;
 using EsimRenewal.Core.Identity;
@@ -50,7 +51,10 @@ public sealed record OrderCursor(DateTimeOffset CreatedAt, long Number)
     }
 }
 
-public sealed record OrderSearch(OrderQuery? Query, OrderState? State, DateOnly? From, DateOnly? To, OrderCursor? After, bool CarrierFailing = false, int PageSize = 50);
+/// <param name="AwaitingPayment">Only orders awaiting payment, at checkout or at a konbini (what the dashboard counts).</param>
+/// <param name="VoucherChannel">Only orders made by redeeming a voucher of a batch sold through this channel.</param>
+public sealed record OrderSearch(OrderQuery? Query, OrderState? State, DateOnly? From, DateOnly? To, OrderCursor? After, bool CarrierFailing = false, int PageSize = 50,
+    bool AwaitingPayment = false, string? VoucherChannel = null);
 
 public sealed record OrderRow(Guid Id, long Number, OrderKind Kind, OrderState State, DateTimeOffset CreatedAt, LocalizedText PlanName, Yen Amount, string? Iccid, string Email, string? PaymentMethod);
 
@@ -70,6 +74,7 @@ public sealed record OrderDetail(
     string? PaymentIntentId,
     string? RefundReason,
     string? RefundId,
+    DateTimeOffset? RolledBackTo,
     IReadOnlyList<TimelineEntry> Timeline,
     IReadOnlyList<CarrierDelivery> Carrier);
 
@@ -137,6 +142,19 @@ public sealed class OrderAdminService(EsimDbContext db, TimeProvider clock)
         {
             orders = orders.Where(o => o.State == state);
         }
+        if (search.AwaitingPayment)
+        {
+            orders = orders.Where(o => o.State == OrderState.PendingPayment || o.State == OrderState.AwaitingAsyncPayment);
+        }
+        if (search.VoucherChannel is { } channel)
+        {
+            var redeemed = from r in db.VoucherRedemptions
+                           join v in db.Vouchers on r.VoucherId equals v.Id
+                           join b in db.VoucherBatches on v.BatchId equals b.Id
+                           where b.Channel == channel
+                           select r.OrderId;
+            orders = orders.Where(o => redeemed.Contains(o.Id));
+        }
         if (search.From is { } from)
         {
             var start = Jst.StartOfDay(from);
@@ -168,7 +186,7 @@ public sealed class OrderAdminService(EsimDbContext db, TimeProvider clock)
     {
         var order = await db.Orders.AsNoTracking().Where(o => o.Id == orderId).Select(o => new
         {
-            o.CreatedAt, o.PaidAt, o.FulfilledAt, o.ClosedAt, o.State, o.RefundRequestedAt, o.RefundReason, o.RefundId, o.RefundedAt,
+            o.CreatedAt, o.PaidAt, o.FulfilledAt, o.ClosedAt, o.State, o.RefundRequestedAt, o.RefundReason, o.RefundId, o.RefundedAt, o.RolledBackTo,
             o.CheckoutSessionId, o.PaymentIntentId, o.AsyncPaymentDeadline,
             Phone = db.Users.Where(u => u.Id == o.UserId).Select(u => u.PhoneNumber).FirstOrDefault(),
         }).SingleOrDefaultAsync(ct);
@@ -191,19 +209,52 @@ public sealed class OrderAdminService(EsimDbContext db, TimeProvider clock)
             .Select(m => new CarrierDelivery(m.CreatedAt, m.Attempts, m.DeliveredAt, m.LastError))
             .ToListAsync(ct);
         var entity = await db.Orders.AsNoTracking().Include(o => o.Sim).SingleAsync(o => o.Id == orderId, ct);
-        return new OrderDetail(view, RefundService.Preview(entity, entity.Sim, clock.GetUtcNow()), order.Phone, order.CheckoutSessionId, order.PaymentIntentId, order.RefundReason, order.RefundId,
-            timeline.OrderBy(e => e.At).ToList(), carrier);
+        return new OrderDetail(view, RefundService.Preview(entity, entity.Sim, clock.GetUtcNow()), order.Phone, order.CheckoutSessionId, order.PaymentIntentId, order.RefundReason, order.RefundId, order.RolledBackTo,
+            timeline.OrderBy(e => e.At).ThenBy(e => Stage(e.Kind)).ToList(), carrier);
     }
 
-    /// <summary>Orders paid in a JST date range (both days included), oldest first, for the accountants.</summary>
-    public IAsyncEnumerable<OrderExportRow> ExportPaidAsync(DateOnly from, DateOnly to) =>
+    /// <summary>
+    /// Orders paid in a JST date range (both days included), oldest first, for the accountants. The export
+    /// is audited first (<c>orders.exported</c>, with the range and the number of rows), then streamed.
+    /// </summary>
+    public async Task<IAsyncEnumerable<OrderExportRow>> ExportPaidAsync(DateOnly from, DateOnly to, Actor admin, CancellationToken ct = default)
+    {
+        var paid = PaidIn(from, to);
+        var rows = await paid.CountAsync(ct);
+        var now = clock.GetUtcNow();
+        AuditLog.Record(db, admin, "orders.exported", nameof(Order), null, null, new { from, to, rows }, now);
+        await db.SaveChangesAsync(ct);
+        return ExportRows(paid);
+    }
+
+    private IQueryable<Order> PaidIn(DateOnly from, DateOnly to) =>
         db.Orders.AsNoTracking()
-            .Where(o => o.PaidAt >= Jst.StartOfDay(from) && o.PaidAt < Jst.StartOfDay(to.AddDays(1)) && o.Kind != OrderKind.Voucher)
+            .Where(o => o.PaidAt >= Jst.StartOfDay(from) && o.PaidAt < Jst.StartOfDay(to.AddDays(1)) && o.Kind != OrderKind.Voucher);
+
+    private static IAsyncEnumerable<OrderExportRow> ExportRows(IQueryable<Order> paid) =>
+        paid
             .OrderBy(o => o.PaidAt).ThenBy(o => o.Number)
             .Select(o => new OrderExportRow(o.Number, o.PaidAt!.Value, o.State, o.Kind, o.PlanVersion.Plan.Code, o.PlanVersion.Number,
                 o.PlanVersion.Plan.Name.Ja, o.Amount, new Yen(0), o.PaymentMethod, o.RefundedAt, o.Sim == null ? null : o.Sim.Iccid, o.Email))
             .AsAsyncEnumerable()
             .Select(row => row with { IncludedTax = ConsumptionTax.IncludedIn(row.Amount) });
+
+    /// <summary>
+    /// Where an entry stands in an order's life, for entries of the same instant: an event is processed in
+    /// the same transaction as the milestone it causes (checkout.session.completed and "paid"), and an
+    /// admin's request and Stripe's confirmation may come within one clock tick.
+    /// </summary>
+    private static int Stage(string kind) => kind switch
+    {
+        "created" => 0,
+        "paid" => 2,
+        "fulfilled" => 3,
+        "refund-requested" => 4,
+        "stripe:ChargeRefunded" => 5,
+        "refunded" => 6,
+        _ when kind.StartsWith("closed:", StringComparison.Ordinal) => 2,
+        _ => 1, // the checkout's events
+    };
 
     private static void AddIf(List<TimelineEntry> timeline, DateTimeOffset? at, string kind, string? detail = null)
     {

@@ -43,9 +43,16 @@ public sealed class RefundService(EsimDbContext db, IPaymentGateway gateway, Tim
         {
             // Locked: a second click or a second admin waits here, then sees the request already made.
             var order = await db.Orders.FromSql($"SELECT *, xmin FROM orders WHERE id = {orderId} FOR UPDATE").SingleOrDefaultAsync(ct);
-            if (order is null || order.RefundRefusal is { } refusal)
+            if (order is null)
             {
-                return new RefundResult(RefundStatus.Refused, order?.RefundRefusal ?? RefundRefusal.NotPaid);
+                return new RefundResult(RefundStatus.Refused, RefundRefusal.NotPaid);
+            }
+            if (order.RefundRefusal is { } refusal)
+            {
+                // A second click that finds the refund already asked for (and accepted, or confirmed) gets the first click's answer.
+                return refusal == RefundRefusal.AlreadyRefunded && order.RefundRequestedAt is not null
+                    ? new RefundResult(RefundStatus.Requested)
+                    : new RefundResult(RefundStatus.Refused, refusal);
             }
             var now = clock.GetUtcNow();
             var sim = order.SimId is { } simId ? await db.Sims.AsNoTracking().SingleAsync(s => s.Id == simId, ct) : null;

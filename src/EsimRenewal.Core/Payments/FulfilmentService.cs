@@ -212,6 +212,7 @@ public sealed class FulfilmentService(
             logger.LogInformation("Order {OrderId} refunded; its renewal is in use, so SIM {SimId} keeps its validity", order.Id, simId);
             return;
         }
+        order.RecordRollBack(sim.ExpiresAt!.Value);
         db.OutboxMessages.Add(CarrierOutbox.ValidityChanged("refund:" + order.Id, sim, order.Id, now));
         AuditLog.Record(db, Actor.System, "order.refund-rolled-back", nameof(Sim), sim.Id.ToString(),
             new { orderId = order.Id, expiresAt = before }, new { orderId = order.Id, expiresAt = sim.ExpiresAt }, now);

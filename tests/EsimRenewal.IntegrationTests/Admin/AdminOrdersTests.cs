@@ -93,6 +93,7 @@ public sealed class AdminOrdersTests(PortalFixture portal) : IClassFixture<Porta
     [Theory]
     [InlineData("?q=hello", "That is not an order number, ICCID, email or phone number.")]
     [InlineData("?state=Shipped", "Unknown order state.")]
+    [InlineData("?channel=%00lawson", "Unknown sales channel.")]
     [InlineData("?from=2026-13-45", "Enter a date (YYYY-MM-DD).")]
     [InlineData("?from=2026-12-02&to=2026-12-01", "The end date cannot be before the start date.")]
     [InlineData("?after=abc", "That is not an order number, ICCID, email or phone number.")]
@@ -116,6 +117,118 @@ public sealed class AdminOrdersTests(PortalFixture portal) : IClassFixture<Porta
         Assert.Equal(3, lines.Length); // two paid orders; the pending one is not a sale
         Assert.StartsWith($"{_orders[1].Number},2026-12-02 00:30 JST,Fulfilled,Renewal,month,1,", lines[2]);
         Assert.Contains(",3980,361,3619,10,alipay,", lines[2]);
+        await using var db = portal.Database.NewContext();
+        var audit = await db.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "orders.exported");
+        Assert.Equal("boss@example.com", audit.ActorName);
+        Assert.Equal(("2026-11-28", "2026-12-02", 2), ReadExport(audit.After!));
+    }
+
+    private static (string? From, string? To, int Rows) ReadExport(string json)
+    {
+        var root = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        return (root.GetProperty("from").GetString(), root.GetProperty("to").GetString(), root.GetProperty("rows").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_refused_csv_export_is_not_audited()
+    {
+        await _admin.GetAsync("/admin/orders?handler=csv&from=2026-11-28");
+
+        await using var db = portal.Database.NewContext();
+        Assert.False(await db.AuditEntries.AnyAsync(a => a.Action == "orders.exported"));
+    }
+
+    /// <summary>Follows a dashboard link and reads the order numbers it lists.</summary>
+    private async Task<IReadOnlyList<long>> NumbersBehindAsync(AngleSharp.Dom.IElement link)
+    {
+        var href = link.GetAttribute("href")!;
+        Assert.StartsWith("/admin/orders", href, StringComparison.Ordinal);
+        return await NumbersAsync(href["/admin/orders".Length..]);
+    }
+
+    private static int Figure(AngleSharp.Dom.IElement tile) =>
+        int.Parse(tile.QuerySelector("strong")!.TextContent.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task Awaiting_payment_counts_checkouts_and_konbini_slips_and_its_link_lists_exactly_those()
+    {
+        Order konbini;
+        await using (var db = portal.Database.NewContext())
+        {
+            konbini = Order.ForRenewal(await db.Sims.SingleAsync(), await db.PlanVersions.SingleAsync(), null, "konbini@example.com", "ja", "konbini", JustAfterMidnightJst.AddHours(1.5));
+            konbini.AwaitAsyncPayment("pi_konbini", JustAfterMidnightJst.AddDays(3));
+            db.Orders.Add(konbini);
+            await db.SaveChangesAsync();
+        }
+
+        var tile = (await _admin.GetDocumentAsync("/admin")).QuerySelector("[data-testid=awaiting-payment]")!;
+        var listed = await NumbersBehindAsync(tile);
+
+        Assert.Equal(2, Figure(tile));
+        Assert.Equal([konbini.Number, _orders[2].Number], listed);
+        var list = await _admin.GetDocumentAsync(tile.GetAttribute("href")!);
+        Assert.Equal("Awaiting payment (checkout or konbini)", list.QuerySelector("[data-testid=state] option[selected]")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Redemptions_per_channel_link_to_the_orders_of_exactly_those_redemptions()
+    {
+        var scenario = new VoucherScenario(portal.Factory);
+        var staff = await scenario.UserAsync("desk@example.com", Roles.Staff);
+        var version = _orders[0].PlanVersionId;
+        var (_, familyMart) = await scenario.BatchAsync(version, staff.Id, count: 2, channel: Core.Vouchers.SalesChannels.FamilyMart);
+        var (_, lawson) = await scenario.BatchAsync(version, staff.Id, count: 2, channel: Core.Vouchers.SalesChannels.Lawson);
+        foreach (var code in familyMart.Concat(lawson.Take(1)))
+        {
+            var redeemed = await scenario.WithRedemptionsAsync(r => r.RedeemAsync(code.ToString(), Core.Vouchers.SimKey.ByIccid(Iccid.Parse(_sim.Iccid)), VoucherScenario.Staff(staff)));
+            Assert.True(redeemed.Succeeded);
+        }
+        await using var db = portal.Database.NewContext();
+        var ordersByChannel = await db.VoucherRedemptions.AsNoTracking()
+            .Join(db.Vouchers, r => r.VoucherId, v => v.Id, (r, v) => new { r.OrderId, v.BatchId })
+            .Join(db.VoucherBatches, x => x.BatchId, b => b.Id, (x, b) => new { x.OrderId, b.Channel })
+            .Join(db.Orders, x => x.OrderId, o => o.Id, (x, o) => new { x.Channel, o.Number })
+            .ToListAsync();
+
+        var rows = (await _admin.GetDocumentAsync("/admin")).QuerySelectorAll("[data-testid=redemptions] tr[data-channel]");
+
+        Assert.Equal(2, rows.Length);
+        foreach (var row in rows)
+        {
+            var channel = row.GetAttribute("data-channel")!;
+            var listed = await NumbersBehindAsync(row.QuerySelector("a")!);
+            var expected = ordersByChannel.Where(o => o.Channel == channel).Select(o => o.Number).OrderDescending().ToList();
+            Assert.Equal(int.Parse(row.QuerySelectorAll("td")[1].TextContent, System.Globalization.CultureInfo.InvariantCulture), listed.Count);
+            Assert.Equal(expected, listed);
+        }
+    }
+
+    [Fact]
+    public async Task Carrier_messages_failing_are_counted_listed_and_shown_on_the_order_with_attempts_and_error()
+    {
+        var (delivered, failing) = (_orders[0], _orders[1]);
+        await using (var db = portal.Database.NewContext())
+        {
+            var sim = await db.Sims.SingleAsync();
+            var ok = Core.Carrier.CarrierOutbox.ValidityChanged("order:" + delivered.Id, sim, delivered.Id, JustAfterMidnightJst);
+            ok.MarkDelivered(JustAfterMidnightJst);
+            var bad = Core.Carrier.CarrierOutbox.ValidityChanged("order:" + failing.Id, sim, failing.Id, JustAfterMidnightJst);
+            bad.MarkFailed("carrier answered 503", TimeSpan.FromMinutes(1), JustAfterMidnightJst);
+            bad.MarkFailed("carrier answered 504 Gateway Timeout", TimeSpan.FromMinutes(2), JustAfterMidnightJst.AddMinutes(1));
+            db.OutboxMessages.AddRange(ok, bad);
+            await db.SaveChangesAsync();
+        }
+
+        var tile = (await _admin.GetDocumentAsync("/admin")).QuerySelector("[data-testid=carrier-failing]")!;
+
+        Assert.Equal(1, Figure(tile));
+        Assert.Equal([failing.Number], await NumbersBehindAsync(tile));
+        var failingPage = await _admin.GetDocumentAsync($"/admin/orders/{failing.Id}");
+        var message = failingPage.QuerySelector("[data-testid=carrier] li")!;
+        Assert.Contains("Not delivered yet (2 attempts)", message.TextContent);
+        Assert.Equal("carrier answered 504 Gateway Timeout", message.QuerySelector(".field-error")!.TextContent.Trim());
+        var deliveredPage = await _admin.GetDocumentAsync($"/admin/orders/{delivered.Id}");
+        Assert.StartsWith("Delivered", deliveredPage.Text("[data-testid=carrier] li"));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed partial class OrderSearchPlanTests(PortalFixture portal) : IClassF
     [GeneratedRegex(@"^-- (@\w+)='(.*)'(?: \(.*\))?$", RegexOptions.Multiline)]
     private static partial Regex Parameter();
 
-    public static TheoryData<string> Shapes() => ["number", "iccid", "email", "phone", "state", "dates", "next page", "carrier failing", "none"];
+    public static TheoryData<string> Shapes() => ["number", "iccid", "email", "phone", "state", "dates", "next page", "carrier failing", "awaiting payment", "voucher channel", "none"];
 
     private static OrderSearch Search(string shape) => shape switch
     {
@@ -28,6 +28,8 @@ public sealed partial class OrderSearchPlanTests(PortalFixture portal) : IClassF
         "dates" => new OrderSearch(null, null, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30), null),
         "next page" => new OrderSearch(null, null, null, null, new OrderCursor(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero), 500_000)),
         "carrier failing" => new OrderSearch(null, null, null, null, null, CarrierFailing: true),
+        "awaiting payment" => new OrderSearch(null, null, null, null, null, AwaitingPayment: true),
+        "voucher channel" => new OrderSearch(null, null, new DateOnly(2026, 11, 3), new DateOnly(2026, 12, 2), null, VoucherChannel: "lawson"),
         _ => new OrderSearch(null, null, null, null, null),
     };
 

@@ -47,14 +47,25 @@ public sealed class RefundTests(PaymentFixture payments) : IClassFixture<Payment
         {
             var (client, userId) = await payments.SignUpAsync("late@example.com");
             var sim = await payments.AddPhysicalSimAsync(userId, "898110000000000043", renewedAt: null);
-            var page = await client.GetDocumentAsync($"/sims/{sim.Id}/renew");
-            await client.SubmitAsync(page, "[data-testid=renew-form]", new Dictionary<string, string> { ["Input.PlanVersionId"] = (await payments.PlanVersionIdAsync("month")).ToString() });
-            await using var db = payments.Database.NewContext();
-            var pending = await db.Orders.AsNoTracking().SingleAsync();
-            (orderId, sessionId) = (pending.Id, pending.CheckoutSessionId!);
+            return await PaidRenewalAsync(client, sim.Id);
         }
         await payments.Emulator.PaySuccessfullyAsync(sessionId);
         return await WaitForOrderAsync(orderId, OrderState.Fulfilled);
+    }
+
+    /// <summary>The traveller renews the SIM for 30 days through the real form and pays at the emulator.</summary>
+    private async Task<Order> PaidRenewalAsync(HttpClient traveller, Guid simId)
+    {
+        var page = await traveller.GetDocumentAsync($"/sims/{simId}/renew");
+        var response = await traveller.SubmitAsync(page, "[data-testid=renew-form]", new Dictionary<string, string> { ["Input.PlanVersionId"] = (await payments.PlanVersionIdAsync("month")).ToString() });
+        Assert.True(response.IsRedirect());
+        Order pending;
+        await using (var db = payments.Database.NewContext())
+        {
+            pending = await db.Orders.AsNoTracking().SingleAsync(o => o.SimId == simId && o.State == OrderState.PendingPayment);
+        }
+        await payments.Emulator.PaySuccessfullyAsync(pending.CheckoutSessionId!);
+        return await WaitForOrderAsync(pending.Id, OrderState.Fulfilled);
     }
 
     private async Task<Order> WaitForOrderAsync(Guid orderId, OrderState state)
@@ -108,8 +119,88 @@ public sealed class RefundTests(PaymentFixture payments) : IClassFixture<Payment
 
         var after = await _admin.GetDocumentAsync($"/admin/orders/{order.Id}");
         Assert.Equal("Refunded", after.QuerySelector("[data-testid=order-state]")!.GetAttribute("data-state"));
-        Assert.NotNull(after.QuerySelector("[data-testid=timeline] [data-kind='stripe:ChargeRefunded']"));
+        Assert.Equal(LifeOfARefundedOrder, TimelineKinds(after));
+        Assert.Equal($"{Jst.Format(order.PreviousExpiresAt!.Value)} → {Jst.Format(order.NewExpiresAt!.Value)} · this renewal's days were taken back on refund: valid until {Jst.Format(order.PreviousExpiresAt!.Value)}",
+            after.Text("[data-testid=validity]"));
         Assert.Null(after.QuerySelector("[data-testid=refund-form]"));
+
+        // The page from before the refund, sent a third time: the same answer, and still one refund.
+        var late = await RefundAsync(page);
+        Assert.True(late.IsRedirect(), $"a late click answered {(int)late.StatusCode}");
+        Assert.Equal(1, await RefundEventsAsync());
+        var requests = await payments.Emulator.RequestsAsync("/v1/refunds");
+        Assert.NotEmpty(requests);
+        Assert.All(requests, r => Assert.Equal("refund:" + order.Id.ToString("N"), r.GetProperty("idempotency_key").GetString()));
+    }
+
+    private static readonly string[] LifeOfARefundedOrder =
+        ["created", "stripe:CheckoutCompleted", "paid", "fulfilled", "refund-requested", "stripe:ChargeRefunded", "refunded"];
+
+    private static List<string?> TimelineKinds(AngleSharp.Html.Dom.IHtmlDocument page) =>
+        page.QuerySelectorAll("[data-testid=timeline] li").Select(li => li.GetAttribute("data-kind")).ToList();
+
+    [Fact]
+    public async Task The_order_stays_fulfilled_with_its_validity_until_stripe_confirms_the_refund()
+    {
+        var order = await PaidRenewalAsync(simStillValid: true);
+        await payments.Emulator.SetDeliveryAsync(hold: true);
+        payments.Portal.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var clicked = await RefundAsync(await _admin.GetDocumentAsync($"/admin/orders/{order.Id}"));
+
+        Assert.True(clicked.IsRedirect());
+        var waiting = await _admin.GetDocumentAsync(clicked.Headers.Location!.OriginalString);
+        Assert.Equal("The refund was sent to Stripe. The order becomes Refunded when Stripe confirms it.", waiting.Text("[role=status]"));
+        Assert.Equal("Fulfilled", waiting.QuerySelector("[data-testid=order-state]")!.GetAttribute("data-state"));
+        Assert.Equal(["created", "stripe:CheckoutCompleted", "paid", "fulfilled", "refund-requested"], TimelineKinds(waiting));
+        Assert.Equal($"{Jst.Format(order.PreviousExpiresAt!.Value)} → {Jst.Format(order.NewExpiresAt!.Value)}", waiting.Text("[data-testid=validity]"));
+        Assert.Null(waiting.QuerySelector("[data-testid=refund-form]"));
+        Assert.Equal(order.NewExpiresAt, await ExpiryAsync(order.SimId!.Value));
+        var request = Assert.Single(await payments.Emulator.RequestsAsync("/v1/refunds"));
+        Assert.Equal("refund:" + order.Id.ToString("N"), request.GetProperty("idempotency_key").GetString());
+
+        payments.Portal.Clock.Advance(TimeSpan.FromMinutes(1));
+        await payments.Emulator.SetDeliveryAsync(hold: false);
+        Assert.True(await payments.Emulator.ReleaseHeldEventsAsync(reverse: false) >= 1);
+
+        var refunded = await WaitForOrderAsync(order.Id, OrderState.Refunded);
+        Assert.Equal(order.PreviousExpiresAt, await ExpiryAsync(order.SimId!.Value));
+        Assert.Equal(order.PreviousExpiresAt, refunded.RolledBackTo);
+        var after = await _admin.GetDocumentAsync($"/admin/orders/{order.Id}");
+        Assert.Equal(LifeOfARefundedOrder, TimelineKinds(after));
+        Assert.EndsWith($"valid until {Jst.Format(order.PreviousExpiresAt!.Value)}", after.Text("[data-testid=validity]"));
+    }
+
+    [Fact]
+    public async Task Two_unused_renewals_refunded_oldest_first_give_the_sim_back_its_original_expiry()
+    {
+        var (traveller, userId) = await payments.SignUpAsync("twice@example.com");
+        var sim = await payments.AddPhysicalSimAsync(userId, "898110000000000044", payments.Portal.Clock.GetUtcNow().AddDays(-6));
+        var a = await PaidRenewalAsync(traveller, sim.Id);
+        var b = await PaidRenewalAsync(traveller, sim.Id);
+        Assert.Equal((sim.ExpiresAt, a.NewExpiresAt), (a.PreviousExpiresAt, b.PreviousExpiresAt));
+
+        var pageA = await _admin.GetDocumentAsync($"/admin/orders/{a.Id}");
+        Assert.Equal($"Refund ¥1,980 in full through Stripe. This renewal has not started yet, so the SIM's validity goes back from {Jst.Format(b.NewExpiresAt!.Value)} to {Jst.Format(a.NewExpiresAt!.Value)}.",
+            pageA.Text("[data-testid=refund-effect]"));
+        Assert.True((await RefundAsync(pageA)).IsRedirect());
+        await WaitForOrderAsync(a.Id, OrderState.Refunded);
+        Assert.Equal(a.NewExpiresAt, await ExpiryAsync(sim.Id)); // only A's 30 days are gone
+
+        var pageB = await _admin.GetDocumentAsync($"/admin/orders/{b.Id}");
+        Assert.Equal($"Refund ¥1,980 in full through Stripe. This renewal has not started yet, so the SIM's validity goes back from {Jst.Format(a.NewExpiresAt!.Value)} to {Jst.Format(sim.ExpiresAt!.Value)}.",
+            pageB.Text("[data-testid=refund-effect]"));
+        Assert.True((await RefundAsync(pageB)).IsRedirect());
+        await WaitForOrderAsync(b.Id, OrderState.Refunded);
+        Assert.Equal(sim.ExpiresAt, await ExpiryAsync(sim.Id)); // and B's: the SIM ends where it did before both
+        await using var db = payments.Database.NewContext();
+        Assert.Equal(2, await db.AuditEntries.CountAsync(e => e.Action == "order.refund-rolled-back"));
+    }
+
+    private async Task<DateTimeOffset?> ExpiryAsync(Guid simId)
+    {
+        await using var db = payments.Database.NewContext();
+        return await db.Sims.AsNoTracking().Where(s => s.Id == simId).Select(s => s.ExpiresAt).SingleAsync();
     }
 
     [Fact]

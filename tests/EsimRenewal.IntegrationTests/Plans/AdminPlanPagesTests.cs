@@ -49,6 +49,36 @@ public sealed class AdminPlanPagesTests(PortalFixture portal) : IClassFixture<Po
     private static Dictionary<string, string> With(params (string Field, string Value)[] changes) => changes.ToDictionary(c => c.Field, c => c.Value);
 
     [Fact]
+    public async Task A_voucher_issued_before_a_change_of_days_and_price_renews_on_the_version_it_was_issued_on()
+    {
+        var scenario = new VoucherScenario(portal.Factory);
+        var staff = await scenario.UserAsync("desk@example.com", Roles.Staff);
+        var weekId = await IdOf("week");
+        var sim = Core.Sims.Sim.RegisterPhysical(Core.Sims.Iccid.FromBody("898110000000000901"), Core.Sims.SimPin.Hash("1234"), TestData.Epoch);
+        Guid v1;
+        await using (var db = portal.Database.NewContext())
+        {
+            v1 = await db.PlanVersions.Where(v => v.PlanId == weekId).Select(v => v.Id).SingleAsync();
+            db.Sims.Add(sim);
+            await db.SaveChangesAsync();
+        }
+        var (_, codes) = await scenario.BatchAsync(v1, staff.Id, count: 1);
+
+        Assert.True((await _admin.EditAsync(weekId, With(("Input.ValidityDays", "10"), ("Input.Price", "2480")))).IsRedirect());
+        Assert.Equal("¥2,480", await StorefrontPriceAsync("week"));
+        var redeemed = await scenario.WithRedemptionsAsync(r => r.RedeemAsync(codes[0].ToString(), Core.Vouchers.SimKey.ByIccid(Core.Sims.Iccid.Parse(sim.Iccid)), VoucherScenario.Staff(staff)));
+
+        Assert.True(redeemed.Succeeded);
+        await using var check = portal.Database.NewContext();
+        var sevenDays = Core.Sims.RenewalRule.Preview(null, 7, scenario.Now).NewExpiresAt;
+        Assert.Equal(sevenDays, (await check.Sims.AsNoTracking().SingleAsync(s => s.Id == sim.Id)).ExpiresAt);
+        var redemption = await check.VoucherRedemptions.AsNoTracking().SingleAsync();
+        var order = await check.Orders.AsNoTracking().SingleAsync(o => o.Id == redemption.OrderId);
+        Assert.Equal((v1, sevenDays), (order.PlanVersionId, order.NewExpiresAt));
+        Assert.Equal([7, 10], await check.PlanVersions.Where(v => v.PlanId == weekId).OrderBy(v => v.Number).Select(v => v.ValidityDays).ToListAsync());
+    }
+
+    [Fact]
     public async Task The_list_shows_every_plan_active_or_not_in_storefront_order_with_its_terms()
     {
         await using (var db = portal.Database.NewContext())

@@ -32,6 +32,54 @@ public class RenewalRollbackTests
         Assert.Null(RenewalRollback.ExpiryAfterRefund(Previous, Renewed, Renewed, Previous.AddDays(1)));
     }
 
+    private static readonly DateTimeOffset Later = Jst.EndOfDay(new DateOnly(2027, 2, 8)); // a second renewal B, 30 days on top of A
+
+    [Fact]
+    public void Refunding_two_unused_renewals_oldest_first_gives_back_both_their_days()
+    {
+        var afterA = RenewalRollback.ExpiryAfterRefund(Previous, Renewed, Later, Now);
+        var afterB = RenewalRollback.ExpiryAfterRefund(Renewed, Later, afterA!.Value, Now);
+
+        Assert.Equal(Renewed, afterA); // only A's 30 days
+        Assert.Equal(Previous, afterB); // then B's 30 days: back where the SIM was before both
+    }
+
+    [Fact]
+    public void Refunding_two_unused_renewals_newest_first_gives_back_both_their_days()
+    {
+        var afterB = RenewalRollback.ExpiryAfterRefund(Renewed, Later, Later, Now);
+        var afterA = RenewalRollback.ExpiryAfterRefund(Previous, Renewed, afterB!.Value, Now);
+
+        Assert.Equal(Renewed, afterB);
+        Assert.Equal(Previous, afterA);
+    }
+
+    [Fact]
+    public void A_renewal_whose_days_moved_forward_into_use_after_an_earlier_refund_keeps_its_days()
+    {
+        // A was refunded unused on 12-01 (the SIM now ends 01-09); B's 30 days then run from 12-10, so by 12-20 they are in use,
+        // although B's own previous expiry (01-09) is still ahead.
+        var afterA = RenewalRollback.ExpiryAfterRefund(Previous, Renewed, Later, Now)!.Value;
+        var tenDaysIntoB = Jst.StartOfDay(new DateOnly(2026, 12, 20));
+
+        Assert.Null(RenewalRollback.ExpiryAfterRefund(Renewed, Later, afterA, tenDaysIntoB));
+        Assert.Equal(Previous, RenewalRollback.ExpiryAfterRefund(Renewed, Later, afterA, Previous.AddDays(-1))); // the day before, not yet
+    }
+
+    [Fact]
+    public void A_renewal_of_an_expired_sim_is_in_use_from_its_payment_and_one_bought_after_it_is_not()
+    {
+        // A renews a SIM that expired on 11-20: it starts at once (its previous expiry is behind, or the payment time itself).
+        var expired = Jst.EndOfDay(new DateOnly(2026, 11, 20));
+        var a = RenewalRule.Preview(expired, 30, Now).NewExpiresAt;
+        var b = RenewalRule.Preview(a, 30, Now).NewExpiresAt; // B extends A the same day
+
+        Assert.Null(RenewalRollback.ExpiryAfterRefund(expired, a, b, Now));
+        Assert.Null(RenewalRollback.ExpiryAfterRefund(Now, a, b, Now));
+        Assert.Equal(a, RenewalRollback.ExpiryAfterRefund(a, b, b, Now));
+        Assert.Null(RenewalRollback.ExpiryAfterRefund(expired, a, a, Now)); // and A, refunded after B, is still in use
+    }
+
     [Fact]
     public void Rolling_back_a_sim_takes_back_the_days_and_the_data_the_renewal_added()
     {

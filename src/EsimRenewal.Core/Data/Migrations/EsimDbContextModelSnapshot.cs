@@ -549,6 +549,10 @@ namespace EsimRenewal.Core.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("refunded_at");
 
+                    b.Property<DateTimeOffset?>("RolledBackTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rolled_back_to");
+
                     b.Property<Guid?>("SimId")
                         .HasColumnType("uuid")
                         .HasColumnName("sim_id");

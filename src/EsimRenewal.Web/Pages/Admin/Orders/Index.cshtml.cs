@@ -1,8 +1,10 @@
 using System.Globalization;
 using EsimRenewal.Core.Common;
 using EsimRenewal.Core.Orders;
+using EsimRenewal.Core.Vouchers;
 using EsimRenewal.Web.Infrastructure;
 using EsimRenewal.Web.Orders;
+using EsimRenewal.Web.Vouchers;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -22,6 +24,9 @@ public sealed class IndexModel(OrderAdminService orders, IValidator<IndexModel.F
 
     public OrderPage? Results { get; private set; }
 
+    /// <summary>The state filter's value for every order awaiting payment, at checkout or at a konbini.</summary>
+    public const string AwaitingPayment = "awaiting";
+
     public sealed class Filter
     {
         public string? Q { get; set; }
@@ -30,6 +35,9 @@ public sealed class IndexModel(OrderAdminService orders, IValidator<IndexModel.F
         public string? To { get; set; }
         public string? After { get; set; }
         public string? Carrier { get; set; }
+
+        /// <summary>A sales channel: only orders made with vouchers sold there.</summary>
+        public string? Channel { get; set; }
 
         public OrderState? StateValue => Enum.TryParse<OrderState>(State, ignoreCase: false, out var s) && Enum.IsDefined(s) ? s : null;
         public DateOnly? FromValue => ParseDate(From);
@@ -45,7 +53,8 @@ public sealed class IndexModel(OrderAdminService orders, IValidator<IndexModel.F
         public Validator(IStringLocalizer<SharedResource> t)
         {
             RuleFor(x => x.Q).Must(q => string.IsNullOrWhiteSpace(q) || OrderQuery.Parse(q) is not null).WithMessage(t["Admin.Orders.QueryInvalid"]);
-            RuleFor(x => x.State).Must((f, s) => string.IsNullOrEmpty(s) || f.StateValue is not null).WithMessage(t["Admin.Orders.StateInvalid"]);
+            RuleFor(x => x.State).Must((f, s) => string.IsNullOrEmpty(s) || s == AwaitingPayment || f.StateValue is not null).WithMessage(t["Admin.Orders.StateInvalid"]);
+            RuleFor(x => x.Channel).Must(c => string.IsNullOrEmpty(c) || SalesChannels.IsKnown(c)).WithMessage(t["Admin.Orders.ChannelInvalid"]);
             RuleFor(x => x.From).Must((f, v) => string.IsNullOrEmpty(v) || f.FromValue is not null).WithMessage(t["Admin.Orders.DateInvalid"]);
             RuleFor(x => x.To).Must((f, v) => string.IsNullOrEmpty(v) || f.ToValue is not null).WithMessage(t["Admin.Orders.DateInvalid"]);
             RuleFor(x => x.To).Must((f, _) => f.FromValue is not { } from || f.ToValue is not { } to || from <= to).WithMessage(t["Admin.Orders.RangeInvalid"]);
@@ -58,7 +67,8 @@ public sealed class IndexModel(OrderAdminService orders, IValidator<IndexModel.F
         if (await IsValidAsync(ct))
         {
             Results = await orders.SearchAsync(new OrderSearch(OrderQuery.Parse(Input.Q), Input.StateValue, Input.FromValue, Input.ToValue,
-                Input.AfterValue, Input.Carrier == "failing"), ct);
+                Input.AfterValue, Input.Carrier == "failing", AwaitingPayment: Input.State == AwaitingPayment,
+                VoucherChannel: string.IsNullOrEmpty(Input.Channel) ? null : Input.Channel), ct);
         }
         return Page();
     }
@@ -74,9 +84,10 @@ public sealed class IndexModel(OrderAdminService orders, IValidator<IndexModel.F
             }
             return Page();
         }
+        var rows = await orders.ExportPaidAsync(from, to, this.ActorFor(), ct);
         Response.ContentType = OrderExportCsv.ContentType;
         Response.Headers.ContentDisposition = $"attachment; filename=\"{OrderExportCsv.FileName(from, to)}\"";
-        await OrderExportCsv.WriteAsync(Response.Body, orders.ExportPaidAsync(from, to), ct);
+        await OrderExportCsv.WriteAsync(Response.Body, rows, ct);
         return new EmptyResult();
     }
 
@@ -87,7 +98,7 @@ public sealed class IndexModel(OrderAdminService orders, IValidator<IndexModel.F
 
     private string QueryUrl((string Key, string Value) extra)
     {
-        var query = new Dictionary<string, string?> { ["q"] = Input.Q, ["state"] = Input.State, ["from"] = Input.From, ["to"] = Input.To, ["carrier"] = Input.Carrier };
+        var query = new Dictionary<string, string?> { ["q"] = Input.Q, ["state"] = Input.State, ["from"] = Input.From, ["to"] = Input.To, ["carrier"] = Input.Carrier, ["channel"] = Input.Channel };
         query[extra.Key] = extra.Value;
         return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/admin/orders", query.Where(q => !string.IsNullOrEmpty(q.Value)));
     }
