@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Localization;
 
 namespace EsimRenewal.Web.Infrastructure.Localization;
 
@@ -18,6 +19,8 @@ public static class Cultures
     public static void AddEsimLocalization(this WebApplicationBuilder builder)
     {
         builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+        builder.Services.AddSingleton<ResourceManagerStringLocalizerFactory>();
+        builder.Services.AddSingleton<IStringLocalizerFactory, CachedStringLocalizerFactory>();
         builder.Services.Configure<RequestLocalizationOptions>(options =>
         {
             var cultures = Supported.Select(c => new CultureInfo(c)).ToList();
