@@ -74,6 +74,9 @@ public sealed class Order
     public DateTimeOffset? NewExpiresAt { get; private set; }
     public long? PreviousDataLeftMb { get; private set; }
 
+    /// <summary>When the buyer's account was deleted: the order keeps no buyer from then on, whatever the provider reports.</summary>
+    public DateTimeOffset? PersonalDataRemovedAt { get; private set; }
+
     public uint Version { get; private set; }
 
     public bool IsAwaitingPayment => State is OrderState.PendingPayment or OrderState.AwaitingAsyncPayment;
@@ -168,7 +171,8 @@ public sealed class Order
 
     /// <summary>
     /// What the provider reports about the payment: the method (kept once known) and, for orders without
-    /// an email (phone-only accounts, guests), the email given at checkout, where the receipt goes.
+    /// an email (phone-only accounts, guests), the email given at checkout, where the receipt goes. An order
+    /// whose buyer deleted their account takes no email back.
     /// </summary>
     public void RecordPaymentDetails(string? paymentMethod, string? customerEmail)
     {
@@ -176,17 +180,18 @@ public sealed class Order
         {
             PaymentMethod = paymentMethod.Length > PaymentMethodMaxLength ? paymentMethod[..PaymentMethodMaxLength] : paymentMethod;
         }
-        if (string.IsNullOrEmpty(Email) && !string.IsNullOrWhiteSpace(customerEmail) && customerEmail.Length <= EmailMaxLength)
+        if (PersonalDataRemovedAt is null && string.IsNullOrEmpty(Email) && !string.IsNullOrWhiteSpace(customerEmail) && customerEmail.Length <= EmailMaxLength)
         {
             Email = customerEmail;
         }
     }
 
-    /// <summary>The buyer's account is deleted: the financial record stays, the personal data goes.</summary>
-    public void RemovePersonalData()
+    /// <summary>The buyer's account is deleted: the financial record stays, the personal data goes, for good.</summary>
+    public void RemovePersonalData(DateTimeOffset now)
     {
         UserId = null;
         Email = "";
+        PersonalDataRemovedAt ??= now;
     }
 
     /// <summary>Moves an unpaid order to Paid; returns false when it was not awaiting payment.</summary>

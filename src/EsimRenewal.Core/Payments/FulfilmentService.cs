@@ -221,6 +221,13 @@ public sealed class FulfilmentService(
 
     private async Task FulfilAsync(Order order, DateTimeOffset now, CancellationToken ct)
     {
+        if (order.Kind == OrderKind.NewEsim && order.UserId is null)
+        {
+            // Paid after its buyer deleted their account (a konbini slip, or a checkout the provider could not close):
+            // an eSIM with no owner and no email could never be installed by anyone. It stays Paid, for a refund.
+            logger.LogWarning("Order {OrderId} for a new eSIM was paid after its account was deleted: no eSIM issued; refund it", order.Id);
+            return;
+        }
         var plan = await db.PlanVersions.SingleAsync(v => v.Id == order.PlanVersionId, ct);
         Sim sim;
         if (order.Kind == OrderKind.NewEsim)

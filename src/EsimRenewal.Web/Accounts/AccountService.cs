@@ -1,6 +1,7 @@
 using EsimRenewal.Core.Auditing;
 using EsimRenewal.Core.Data;
 using EsimRenewal.Core.Identity;
+using EsimRenewal.Core.Payments;
 using EsimRenewal.Core.Throttling;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -139,6 +140,7 @@ public sealed class AccountService(
     SignInManager<ApplicationUser> signIn,
     InvitationTokens invitations,
     AttemptLimiter limiter,
+    CheckoutService checkouts,
     DummyPasswordCheck dummyPassword,
     TimeProvider clock,
     ILogger<AccountService> logger)
@@ -394,9 +396,10 @@ public sealed class AccountService(
     }
 
     /// <summary>
-    /// Deletes the account after checking its password. Its SIMs are detached (a physical SIM can be
-    /// added again with its PIN); its orders stay as financial records without the personal data;
-    /// nothing is left half done (one transaction).
+    /// Deletes the account after checking its password. Its unpaid checkouts are closed at the payment
+    /// provider first, so they can no longer be paid. Its SIMs are detached (a physical SIM can be added
+    /// again with its PIN); its orders stay as financial records without the personal data, and no email
+    /// about them or to its address is sent or keeps the address; nothing is left half done (one transaction).
     /// </summary>
     public async Task<PasswordCheckResult> DeleteAsync(string userId, string password, Origin origin)
     {
@@ -412,25 +415,27 @@ public sealed class AccountService(
             await limiter.RecordFailureAsync(AttemptPurposes.PasswordCheck, subjects, new Actor(userId, user.UserName, origin.Ip));
             return PasswordCheckResult.WrongPassword;
         }
+        await CloseOpenCheckoutsAsync(userId);
         await using var transaction = await db.Database.BeginTransactionAsync();
+        var now = clock.GetUtcNow();
         foreach (var sim in await db.Sims.Where(s => s.OwnerId == userId).ToListAsync())
         {
             sim.Detach();
         }
-        foreach (var order in await db.Orders.Where(o => o.UserId == userId).ToListAsync())
+        var orders = await db.Orders.Where(o => o.UserId == userId).ToListAsync();
+        foreach (var order in orders)
         {
-            order.RemovePersonalData();
+            order.RemovePersonalData(now);
         }
         await db.SaveChangesAsync();
-        if (user.Email is { } email)
-        {
-            // Emails to them: the unsent ones are not sent, and none keeps the address.
-            var now = clock.GetUtcNow();
-            await db.OutgoingEmails.Where(e => e.Recipient == email).ExecuteUpdateAsync(e => e
-                .SetProperty(x => x.Recipient, "")
-                .SetProperty(x => x.Secret, (string?)null)
-                .SetProperty(x => x.DiscardedAt, x => x.SentAt == null && x.DiscardedAt == null ? now : x.DiscardedAt));
-        }
+        // Emails to them and about their orders (a phone account's receipts went to the address given at checkout):
+        // the unsent ones are not sent, and none keeps the address.
+        var email = user.Email;
+        var orderIds = orders.Select(o => (Guid?)o.Id).ToList();
+        await db.OutgoingEmails.Where(e => (email != null && e.Recipient == email) || orderIds.Contains(e.OrderId)).ExecuteUpdateAsync(e => e
+            .SetProperty(x => x.Recipient, "")
+            .SetProperty(x => x.Secret, (string?)null)
+            .SetProperty(x => x.DiscardedAt, x => x.SentAt == null && x.DiscardedAt == null ? now : x.DiscardedAt));
         var deleted = await users.DeleteAsync(user);
         if (!deleted.Succeeded)
         {
@@ -440,6 +445,27 @@ public sealed class AccountService(
         await signIn.SignOutAsync();
         logger.LogInformation("Account {UserId} was deleted by its owner", userId);
         return PasswordCheckResult.Done;
+    }
+
+    /// <summary>
+    /// Closes the account's unpaid checkouts at the payment provider (the buyer's own cancel). One the provider
+    /// cannot close now stays open until it expires: fulfilment then neither refills the email nor issues an
+    /// eSIM without an owner (docs/decisions/0028).
+    /// </summary>
+    private async Task CloseOpenCheckoutsAsync(string userId)
+    {
+        var pending = await db.Orders.AsNoTracking()
+            .Where(o => o.UserId == userId && o.State == Core.Orders.OrderState.PendingPayment)
+            .Select(o => o.Id)
+            .ToListAsync();
+        foreach (var orderId in pending)
+        {
+            var outcome = await checkouts.CancelAsync(userId, orderId);
+            if (outcome != CancelOutcome.Cancelled)
+            {
+                logger.LogWarning("Deleting account {UserId}: order {OrderId} could not be cancelled ({Outcome})", userId, orderId, outcome);
+            }
+        }
     }
 
     /// <summary>The account that signs in with this email address or mobile number.</summary>

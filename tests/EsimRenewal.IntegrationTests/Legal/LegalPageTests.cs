@@ -193,6 +193,35 @@ public sealed partial class LegalPageTests(PortalFixture portal) : IClassFixture
     }
 
     [Theory]
+    [InlineData("zh-CN", "删除账户不会删除购买 eSIM 时使用的电子邮箱")]
+    [InlineData("ja", "アカウントを削除しても、eSIMの購入時に使われたメールアドレスは削除されません")]
+    [InlineData("en", "Deleting your account does not delete the email address an eSIM was bought with")]
+    public async Task The_privacy_policy_says_an_esims_purchase_email_outlives_the_account_so_its_holder_can_still_renew(string language, string expected)
+    {
+        var page = await GetOkAsync(NewClient(language), "/legal/privacy");
+
+        Assert.StartsWith(expected, page.Text("[data-testid=privacy-esim-email]"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("zh-CN")]
+    [InlineData("ja")]
+    [InlineData("en")]
+    public async Task The_commerce_page_states_prices_other_charges_delivery_and_returns(string language)
+    {
+        var page = await GetOkAsync(NewClient(language), "/legal/commerce");
+
+        foreach (var row in new[] { "commerce-price", "commerce-other-charges", "commerce-delivery", "commerce-returns" })
+        {
+            var cell = page.QuerySelector($"[data-testid={row}] td");
+            Assert.True(cell is not null, $"{row} is missing ({language})");
+            Assert.False(string.IsNullOrWhiteSpace(cell.TextContent), $"{row} is empty ({language})");
+            Assert.False(string.IsNullOrWhiteSpace(page.Text($"[data-testid={row}] th")), $"{row} has no heading ({language})");
+        }
+        Assert.Contains("/legal/refunds", page.QuerySelectorAll("[data-testid=commerce-returns] a").Select(a => a.GetAttribute("href")));
+    }
+
+    [Theory]
     [InlineData("/")]
     [InlineData("/account/login")]
     [InlineData("/account/register")]

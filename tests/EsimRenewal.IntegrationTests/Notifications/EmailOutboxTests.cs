@@ -123,6 +123,12 @@ public sealed class EmailOutboxTests(MailPortalFixture mail) : IClassFixture<Mai
         Assert.StartsWith("您的 eSIM 已准备好", received.Subject);
         Assert.Contains("LPA:1$smdp.example$TEST-000701", received.TextBody);
         Assert.Contains("cid:esim-qr", received.HtmlBody);
+        // The install steps for both phones, in the recipient's language, in both parts.
+        foreach (var step in new[] { "打开“设置” > “蜂窝网络” > “添加 eSIM”。", "打开“设置” > “网络和互联网”（或“连接”） > “SIM 卡”。" })
+        {
+            Assert.Contains(step, received.TextBody);
+            Assert.Contains(step, System.Net.WebUtility.HtmlDecode(received.HtmlBody));
+        }
         var qr = Assert.Single(received.InlineParts);
         Assert.Equal(("esim-qr", "image/png"), (qr.ContentId, qr.MediaType));
         Assert.Equal([0x89, 0x50, 0x4E, 0x47], qr.Content[..4]); // a PNG

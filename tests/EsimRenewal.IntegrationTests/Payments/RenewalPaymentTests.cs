@@ -105,6 +105,28 @@ public sealed class RenewalPaymentTests(PaymentFixture payments) : IClassFixture
     }
 
     [Fact]
+    public async Task An_account_registered_with_a_phone_number_pays_with_the_email_checkout_asks_for_and_its_receipt_goes_there()
+    {
+        var (client, userId) = await payments.SignUpAsync("090-8765-4321");
+        var sim = await payments.AddPhysicalSimAsync(userId, "898110000000000042", RenewedAt);
+
+        var start = await SubmitRenewalAsync(client, sim.Id);
+        using var browser = new CheckoutPageBrowser();
+        var paid = await browser.PayByCardAsync(start.Headers.Location!.ToString(), "4242 4242 4242 4242", email: "phone.buyer@example.com");
+        var orderPage = await client.GetDocumentAsync(paid.Headers.Location!.ToString());
+
+        var order = await OrderAsync();
+        Assert.Equal((userId, OrderState.Fulfilled), (order.UserId, order.State));
+        Assert.Equal("phone.buyer@example.com", order.Email);
+        var buyer = orderPage.QuerySelectorAll("[data-testid=receipt] dt").Zip(orderPage.QuerySelectorAll("[data-testid=receipt] dd"))
+            .Single(line => line.First.TextContent.Trim() == "Buyer").Second.TextContent.Trim();
+        Assert.Equal(order.Email, buyer);
+        await using var db = payments.Database.NewContext();
+        var confirmation = await db.OutgoingEmails.AsNoTracking().SingleAsync(e => e.Kind == Core.Notifications.EmailKind.OrderConfirmation);
+        Assert.Equal((order.Id, order.Email), (confirmation.OrderId!.Value, confirmation.Recipient));
+    }
+
+    [Fact]
     public async Task A_declined_card_leaves_the_order_unpaid_and_the_sim_unchanged()
     {
         var (client, simId) = await TravellerWithSimAsync();

@@ -3,6 +3,7 @@ using EsimRenewal.Core.Common;
 using EsimRenewal.Core.Notifications;
 using EsimRenewal.Core.Orders;
 using EsimRenewal.Core.Sims;
+using EsimRenewal.Core.Throttling;
 using EsimRenewal.IntegrationTests.Infrastructure;
 using EsimRenewal.IntegrationTests.Payments;
 using EsimRenewal.IntegrationTests.StripeEmulator;
@@ -39,12 +40,29 @@ public sealed class QuickRenewalTests(PaymentFixture payments) : IClassFixture<P
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private static async Task<HttpResponseMessage> ProvePhysicalAsync(HttpClient client, string iccid, string pin) =>
-        await client.SubmitAsync(await client.GetDocumentAsync("/quick-renew"), "[data-testid=physical-form]", new Dictionary<string, string>
+    private static async Task<HttpResponseMessage> ProvePhysicalAsync(HttpClient client, string iccid, string pin, string? challenge = null)
+    {
+        var values = new Dictionary<string, string>
         {
             ["Input.Iccid"] = iccid,
             ["Input.Pin"] = pin,
-        });
+        };
+        if (challenge is not null)
+        {
+            values["challenge"] = challenge;
+        }
+        return await client.SubmitAsync(await client.GetDocumentAsync("/quick-renew"), "[data-testid=physical-form]", values);
+    }
+
+    /// <summary>A client whose requests come from <paramref name="ip"/> (through a proxy the portal trusts: loopback).</summary>
+    private HttpClient ClientFrom(string ip)
+    {
+        var client = payments.NewClient();
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", ip);
+        return client;
+    }
+
+    private static string Locked(DateTimeOffset until) => $"Too many wrong attempts: locked until {Jst.Format(until)}. Please try again later.";
 
     private static async Task<HttpResponseMessage> SendCodeAsync(HttpClient client, string iccid, string email) =>
         await client.SubmitAsync(await client.GetDocumentAsync("/quick-renew"), "[data-testid=esim-form]", new Dictionary<string, string>
@@ -176,5 +194,88 @@ public sealed class QuickRenewalTests(PaymentFixture payments) : IClassFixture<P
         Assert.Contains("This code has expired, was used, or was tried too many times. Please ask for a new one.", spent.Errors());
         Assert.NotNull(spent.QuerySelector("[data-testid=esim-form]"));
         Assert.True((await client.GetAsync("/quick-renew/plan")).IsRedirect());
+    }
+
+    [Fact]
+    public async Task Ten_wrong_pins_lock_the_sim_at_quick_renewal_and_at_adding_it_even_for_the_right_pin()
+    {
+        // From ten addresses: the SIM's own counter is what locks, not the address's.
+        for (var pin = 1000; pin < 1010; pin++)
+        {
+            var wrong = await ProvePhysicalAsync(ClientFrom($"198.51.100.{pin - 990}"), CardIccid, pin.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal([NotAccepted], (await HtmlForms.ParseAsync(wrong)).Errors());
+        }
+        var lockedUntil = payments.Portal.Clock.GetUtcNow().AddDays(1);
+
+        var client = payments.NewClient();
+        var rightPin = await ProvePhysicalAsync(client, CardIccid, CardPin);
+        var (traveller, _) = await payments.SignUpAsync("holder@example.com");
+        var adding = await traveller.SubmitAsync(await traveller.GetDocumentAsync("/sims/add"), "[data-testid=add-sim-form]", new Dictionary<string, string>
+        {
+            ["Input.Iccid"] = CardIccid,
+            ["Input.Pin"] = CardPin,
+        });
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, rightPin.StatusCode);
+        Assert.Equal([Locked(lockedUntil)], (await HtmlForms.ParseAsync(rightPin)).Errors());
+        Assert.True((await client.GetAsync("/quick-renew/plan")).IsRedirect()); // no ticket
+        Assert.Equal(HttpStatusCode.TooManyRequests, adding.StatusCode); // one counter per SIM, wherever the PIN is typed
+        Assert.Contains((await HtmlForms.ParseAsync(adding)).Errors(), e => e.StartsWith("Too many wrong attempts: adding this SIM is locked until", StringComparison.Ordinal));
+        await using var db = payments.Database.NewContext();
+        Assert.Null((await db.Sims.AsNoTracking().SingleAsync(s => s.Iccid == CardIccid)).OwnerId);
+        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == "sim-pin.attempts-locked"));
+    }
+
+    [Fact]
+    public async Task Asking_for_codes_for_one_esim_again_and_again_locks_it_and_sends_no_more_emails()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            var sent = await HtmlForms.ParseAsync(await SendCodeAsync(ClientFrom($"198.51.100.{i + 1}"), EsimIccid, PurchaseEmail));
+            Assert.NotNull(sent.QuerySelector("[data-testid=code-form]"));
+        }
+        var lockedUntil = payments.Portal.Clock.GetUtcNow().AddDays(1);
+
+        var refused = await SendCodeAsync(ClientFrom("192.0.2.50"), EsimIccid, PurchaseEmail);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        var page = await HtmlForms.ParseAsync(refused);
+        Assert.Equal([Locked(lockedUntil)], page.Errors());
+        Assert.Null(page.QuerySelector("[data-testid=code-form]"));
+        Assert.Equal(10, (await CodeEmailsAsync()).Count);
+        await using var db = payments.Database.NewContext();
+        Assert.Equal(10, await db.OneTimeCodes.CountAsync());
+    }
+
+    [Fact]
+    public async Task Many_failures_from_one_address_ask_it_for_a_challenge_and_a_solved_one_goes_through()
+    {
+        const string hotel = "203.0.113.90";
+        for (var i = 0; i < 20; i++)
+        {
+            var failed = await ProvePhysicalAsync(ClientFrom(hotel), Iccid.FromBody($"8981100000000{i + 10:00000}").Value, "1111");
+            Assert.Equal(HttpStatusCode.OK, failed.StatusCode);
+            Assert.Contains(NotAccepted, (await HtmlForms.ParseAsync(failed)).Errors());
+        }
+
+        var form = await ClientFrom(hotel).GetDocumentAsync("/quick-renew");
+        var unproven = await ProvePhysicalAsync(ClientFrom(hotel), CardIccid, CardPin);
+        var elsewhere = await ProvePhysicalAsync(ClientFrom("198.51.100.9"), CardIccid, "0000");
+        var challenge = form.QuerySelector("[data-testid=physical-form] [data-testid=challenge]")!;
+        var solution = Challenges.Solve(new ProofOfWorkChallenge(
+            challenge.GetAttribute("data-salt")!, challenge.GetAttribute("data-hash")!,
+            int.Parse(challenge.GetAttribute("data-max")!, System.Globalization.CultureInfo.InvariantCulture), challenge.GetAttribute("data-signature")!));
+        var person = ClientFrom(hotel);
+        var proven = await ProvePhysicalAsync(person, CardIccid, CardPin, solution);
+        var replayed = await ProvePhysicalAsync(ClientFrom(hotel), CardIccid, CardPin, solution);
+
+        Assert.Null(form.QuerySelector("[data-testid=esim-form] [data-testid=challenge]")); // PIN failures hold back PIN attempts only
+        Assert.Equal(HttpStatusCode.TooManyRequests, unproven.StatusCode);
+        Assert.Contains("Many wrong attempts have come from your network.", string.Join(" ", (await HtmlForms.ParseAsync(unproven)).Errors()), StringComparison.Ordinal);
+        Assert.Equal([NotAccepted], (await HtmlForms.ParseAsync(elsewhere)).Errors()); // another address is not held back
+        Assert.True(proven.IsRedirect(), $"the solved challenge answered {(int)proven.StatusCode}");
+        Assert.Equal("/quick-renew/plan", proven.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await person.GetAsync("/quick-renew/plan")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, replayed.StatusCode); // a solution works once
     }
 }

@@ -55,6 +55,7 @@ public sealed class SimPagesTests(PortalFixture portal) : IClassFixture<PortalFi
         var page = await _owner.GetDocumentAsync($"/sims/{_physical.Id}");
 
         var expiry = _voucher.NewExpiresAt!.Value;
+        Assert.Equal($"Physical SIM {_physical.Iccid}", page.Text("h1"));
         Assert.Equal(Jst.Format(expiry), page.Text("[data-testid=sim-expiry]"));
         Assert.Equal($"{Jst.DateOf(expiry).DayNumber - Jst.DateOf(Now).DayNumber} days left", page.Text("[data-testid=days-left]"));
         Assert.Equal("Japan 7 days", page.Text("[data-testid=sim-plan]"));
@@ -74,6 +75,7 @@ public sealed class SimPagesTests(PortalFixture portal) : IClassFixture<PortalFi
         var document = await HtmlForms.ParseAsync(page);
         var qr = await _owner.GetAsync($"/sims/{_esim.Id}?handler=qr");
 
+        Assert.Equal($"eSIM {_esim.Iccid}", document.Text("h1"));
         Assert.Equal(_esim.ActivationCode, document.Text("[data-testid=activation-code]"));
         Assert.Equal($"/sims/{_esim.Id}?handler=qr", document.QuerySelector("[data-testid=activation-qr]")!.GetAttribute("src"));
         Assert.Contains("Settings > Cellular", document.Text("[data-testid=esim-activation]"));
@@ -115,10 +117,13 @@ public sealed class SimPagesTests(PortalFixture portal) : IClassFixture<PortalFi
             ["Input.RequestId"] = Guid.NewGuid().ToString(),
         }));
         var pay = await _other.PostAsync($"/orders/{_pending.Id}?handler=Pay", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+        var cancel = await _other.PostAsync($"/orders/{_pending.Id}?handler=Cancel", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
         Assert.Equal(HttpStatusCode.NotFound, renew.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, pay.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, cancel.StatusCode);
         await using var db = portal.Database.NewContext();
         Assert.Equal(4, await db.Orders.CountAsync());
+        Assert.Equal(OrderState.PendingPayment, (await db.Orders.AsNoTracking().SingleAsync(o => o.Id == _pending.Id)).State);
 
         // A signed link opens only an order placed without an account, and only the one it was made for.
         var links = portal.Factory.Services.GetRequiredService<OrderLinks>();
@@ -127,6 +132,40 @@ public sealed class SimPagesTests(PortalFixture portal) : IClassFixture<PortalFi
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/orders/{_paid.Id}?access={Uri.EscapeDataString(links.Token(_pending.Id))}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/orders/{_paid.Id}?access=forged")).StatusCode);
         Assert.True((await anonymous.GetAsync($"/orders/{_paid.Id}")).IsRedirect()); // no link: sign in first
+    }
+
+    /// <summary>
+    /// Every handler of every /sims and /orders page that takes an id, found by reflection (so a handler added later
+    /// is covered without being listed here): with the owner's SIM or order in the URL, another traveller gets 404.
+    /// </summary>
+    [Fact]
+    public async Task Every_handler_of_the_sim_and_order_pages_answers_another_traveller_404_for_the_owners_id()
+    {
+        var handlers = PageHandlers.All(portal.Factory)
+            .Where(h => (h.Page.StartsWith("/Sims/", StringComparison.Ordinal) || h.Page.StartsWith("/Orders/", StringComparison.Ordinal))
+                && h.Template.Contains("{id", StringComparison.Ordinal))
+            .ToList();
+        Assert.Superset(
+            new HashSet<string> { "GET /Sims/Details", "GET /Sims/Details?handler=Qr", "GET /Sims/Renew", "POST /Sims/Renew", "GET /Orders/Details", "POST /Orders/Details?handler=Pay", "POST /Orders/Details?handler=Cancel" },
+            handlers.Select(h => h.ToString()).ToHashSet());
+        var token = (await _other.GetDocumentAsync("/sims/add")).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+
+        foreach (var handler in handlers)
+        {
+            var id = (handler.Page.StartsWith("/Orders/", StringComparison.Ordinal) ? _pending.Id : _esim.Id).ToString();
+            var url = handler.Url(_ => id);
+            if (handler.Method == "GET")
+            {
+                Assert.Equal(HttpStatusCode.OK, (await _owner.GetAsync(url)).StatusCode); // the URL is right: its owner opens it
+            }
+            var response = handler.Method == "GET"
+                ? await _other.GetAsync(url)
+                : await _other.PostAsync(url, new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{handler} answered another traveller {(int)response.StatusCode}");
+        }
+        await using var db = portal.Database.NewContext();
+        Assert.Equal(4, await db.Orders.CountAsync());
+        Assert.Equal(OrderState.PendingPayment, (await db.Orders.AsNoTracking().SingleAsync(o => o.Id == _pending.Id)).State);
     }
 
     [Fact]

@@ -350,12 +350,26 @@ public class OrderTests
         var order = NewRenewalOrder();
         order.MarkPaid("pi_1", _clock.GetUtcNow());
 
-        order.RemovePersonalData();
+        order.RemovePersonalData(_clock.GetUtcNow());
 
         Assert.Null(order.UserId);
         Assert.Equal("", order.Email);
         Assert.Equal(OrderState.Paid, order.State);
         Assert.NotEqual(Yen.Zero, order.Amount);
+    }
+
+    [Fact]
+    public void An_order_whose_account_was_deleted_takes_no_email_from_a_later_payment()
+    {
+        var order = NewRenewalOrder();
+        order.RemovePersonalData(_clock.GetUtcNow());
+
+        order.RecordPaymentDetails("card", "checkout@example.com");
+        order.MarkPaid("pi_1", _clock.GetUtcNow());
+
+        Assert.Equal("", order.Email);
+        Assert.Equal("card", order.PaymentMethod);
+        Assert.Equal(_clock.GetUtcNow(), order.PersonalDataRemovedAt);
     }
 }
 

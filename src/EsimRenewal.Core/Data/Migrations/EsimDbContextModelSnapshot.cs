@@ -510,6 +510,10 @@ namespace EsimRenewal.Core.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("payment_method");
 
+                    b.Property<DateTimeOffset?>("PersonalDataRemovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("personal_data_removed_at");
+
                     b.Property<Guid>("PlanVersionId")
                         .HasColumnType("uuid")
                         .HasColumnName("plan_version_id");
