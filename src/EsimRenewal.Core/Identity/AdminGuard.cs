@@ -15,7 +15,7 @@ public static class AccountLock
     public static bool IsLockedByAdmin(DateTimeOffset? lockoutEnd) => lockoutEnd is { } end && end >= Indefinitely;
 }
 
-/// <summary>Why an admin may not change an account's roles or lock it.</summary>
+/// <summary>Why an admin may not change an account's roles, lock it or delete it.</summary>
 public enum AdminGuardRefusal
 {
     /// <summary>The change would leave no active admin (one with a password, not locked).</summary>
@@ -53,6 +53,10 @@ public static class AdminGuard
         }
         return actorId == targetId ? AdminGuardRefusal.OwnAdminRole : null;
     }
+
+    /// <summary>An account deleting itself: never the last active admin (someone must be left to manage accounts).</summary>
+    public static AdminGuardRefusal? ForDeletion(bool targetIsActiveAdmin, int otherActiveAdmins) =>
+        targetIsActiveAdmin && otherActiveAdmins == 0 ? AdminGuardRefusal.LastAdmin : null;
 
     public static AdminGuardRefusal? ForLock(string actorId, string targetId, bool targetIsActiveAdmin, int otherActiveAdmins)
     {

@@ -77,6 +77,9 @@ public enum PasswordCheckStatus
     Rejected,
     Locked,
     ChallengeRequired,
+
+    /// <summary>The account is the last active admin: deleting it would leave no one to manage accounts.</summary>
+    LastAdmin,
 }
 
 /// <summary>How an action that asks for the current password again went (changing it, deleting the account).</summary>
@@ -85,6 +88,7 @@ public sealed record PasswordCheckResult(PasswordCheckStatus Status, IReadOnlyLi
     public static readonly PasswordCheckResult Done = new(PasswordCheckStatus.Done);
     public static readonly PasswordCheckResult WrongPassword = new(PasswordCheckStatus.WrongPassword);
     public static readonly PasswordCheckResult ChallengeRequired = new(PasswordCheckStatus.ChallengeRequired);
+    public static readonly PasswordCheckResult LastAdmin = new(PasswordCheckStatus.LastAdmin);
 
     public static PasswordCheckResult Held(AttemptGate gate) =>
         gate.LockedUntil is { } until ? new(PasswordCheckStatus.Locked, LockedUntil: until) : ChallengeRequired;
@@ -415,8 +419,16 @@ public sealed class AccountService(
             await limiter.RecordFailureAsync(AttemptPurposes.PasswordCheck, subjects, new Actor(userId, user.UserName, origin.Ip));
             return PasswordCheckResult.WrongPassword;
         }
+        if (await IsLastAdminAsync(userId))
+        {
+            return PasswordCheckResult.LastAdmin;
+        }
         await CloseOpenCheckoutsAsync(userId);
-        await using var transaction = await db.Database.BeginTransactionAsync();
+        await using var transaction = await UserAdminService.BeginAccountsChangeAsync(db, CancellationToken.None);
+        if (await IsLastAdminAsync(userId)) // again under the lock: another admin may have gone meanwhile
+        {
+            return PasswordCheckResult.LastAdmin;
+        }
         var now = clock.GetUtcNow();
         foreach (var sim in await db.Sims.Where(s => s.OwnerId == userId).ToListAsync())
         {
@@ -445,6 +457,12 @@ public sealed class AccountService(
         await signIn.SignOutAsync();
         logger.LogInformation("Account {UserId} was deleted by its owner", userId);
         return PasswordCheckResult.Done;
+    }
+
+    private async Task<bool> IsLastAdminAsync(string userId)
+    {
+        var admins = await UserAdminService.ActiveAdminIdsAsync(db, clock.GetUtcNow(), CancellationToken.None);
+        return AdminGuard.ForDeletion(admins.Contains(userId), admins.Count(id => id != userId)) is not null;
     }
 
     /// <summary>

@@ -416,7 +416,9 @@ public sealed class UserAdminService(
     }
 
     /// <summary>Accounts that can manage accounts now: the Admin role, a password, not locked.</summary>
-    private async Task<List<string>> ActiveAdminIdsAsync(DateTimeOffset now, CancellationToken ct) =>
+    private Task<List<string>> ActiveAdminIdsAsync(DateTimeOffset now, CancellationToken ct) => ActiveAdminIdsAsync(db, now, ct);
+
+    internal static async Task<List<string>> ActiveAdminIdsAsync(EsimDbContext db, DateTimeOffset now, CancellationToken ct) =>
         await db.Users.Where(u => u.PasswordHash != null && (u.LockoutEnd == null || u.LockoutEnd <= now)
                 && db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == Roles.Admin)))
             .Select(u => u.Id)
@@ -430,7 +432,13 @@ public sealed class UserAdminService(
     }
 
     /// <summary>A transaction holding the lock that serialises every change to roles and locks (all instances).</summary>
-    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginAsync(CancellationToken ct)
+    private Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginAsync(CancellationToken ct) => BeginAccountsChangeAsync(db, ct);
+
+    /// <summary>
+    /// A transaction holding the lock that serialises every change to roles, locks and admin accounts
+    /// (also an admin deleting their own account), so the admin rules hold when two act at once.
+    /// </summary>
+    internal static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginAccountsChangeAsync(EsimDbContext db, CancellationToken ct)
     {
         var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AccountsLockKey})", ct);

@@ -3,6 +3,7 @@ using EsimRenewal.Core.Orders;
 using EsimRenewal.Core.Plans;
 using EsimRenewal.Core.Sims;
 using EsimRenewal.IntegrationTests.Infrastructure;
+using EsimRenewal.IntegrationTests.Vouchers;
 using Microsoft.EntityFrameworkCore;
 
 namespace EsimRenewal.IntegrationTests.Accounts;
@@ -146,5 +147,27 @@ public sealed class ProfileTests(PortalFixture portal) : IClassFixture<PortalFix
             ["Input.Pin"] = "2468",
         });
         Assert.True(added.IsRedirect());
+    }
+
+    [Fact]
+    public async Task The_only_admin_cannot_delete_their_account_until_another_admin_exists()
+    {
+        var scenario = new VoucherScenario(portal.Factory);
+        var admin = await scenario.AdminWithTwoFactorAsync("boss@example.com");
+        var client = await portal.Factory.SignedInClientAsync("boss@example.com");
+        var form = new Dictionary<string, string> { ["Input.DeletePassword"] = VoucherScenario.Password };
+
+        var refused = await HtmlForms.ParseAsync(await SubmitAsync(client, "delete-form", form));
+        Assert.Contains("You are the only admin: make another account an admin before deleting yours.", refused.Errors());
+        await using (var db = portal.Database.NewContext())
+        {
+            Assert.True(await db.Users.AnyAsync(u => u.Id == admin.Id));
+        }
+        await scenario.UserAsync("deputy@example.com", Core.Identity.Roles.Admin);
+        var deleted = await SubmitAsync(client, "delete-form", form);
+
+        Assert.True(deleted.IsRedirect());
+        await using var check = portal.Database.NewContext();
+        Assert.False(await check.Users.AnyAsync(u => u.Id == admin.Id));
     }
 }

@@ -59,4 +59,12 @@ public sealed class AdminGuardTests
         Assert.False(AccountLock.IsLocked(now, now));
         Assert.False(AccountLock.IsLocked(null, now));
     }
+
+    [Fact]
+    public void The_last_active_admin_cannot_delete_their_account_but_any_other_account_can_go()
+    {
+        Assert.Equal(AdminGuardRefusal.LastAdmin, AdminGuard.ForDeletion(targetIsActiveAdmin: true, otherActiveAdmins: 0));
+        Assert.Null(AdminGuard.ForDeletion(targetIsActiveAdmin: true, otherActiveAdmins: 1));
+        Assert.Null(AdminGuard.ForDeletion(targetIsActiveAdmin: false, otherActiveAdmins: 0));
+    }
 }

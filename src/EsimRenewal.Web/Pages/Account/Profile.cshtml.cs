@@ -149,6 +149,9 @@ public sealed class ProfileModel(AccountService accounts, IValidator<ProfileMode
                 Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 ModelState.AddModelError(passwordField, t["Account.PasswordCheckLocked", Jst.Format(result.LockedUntil!.Value)]);
                 break;
+            case PasswordCheckStatus.LastAdmin:
+                ModelState.AddModelError(passwordField, t["Profile.Delete.LastAdmin"]);
+                break;
             case PasswordCheckStatus.ChallengeRequired:
                 // The page comes back with a challenge; the passwords are typed again (they are never put back in a page).
                 Response.StatusCode = StatusCodes.Status429TooManyRequests;
