@@ -159,6 +159,7 @@ public sealed class ProfileTests(PortalFixture portal) : IClassFixture<PortalFix
 
         var refused = await HtmlForms.ParseAsync(await SubmitAsync(client, "delete-form", form));
         Assert.Contains("You are the only admin: make another account an admin before deleting yours.", refused.Errors());
+        Assert.Equal("boss@example.com", refused.QuerySelector("[data-testid=email]")?.GetAttribute("value")); // the saved email, not an empty field
         await using (var db = portal.Database.NewContext())
         {
             Assert.True(await db.Users.AnyAsync(u => u.Id == admin.Id));

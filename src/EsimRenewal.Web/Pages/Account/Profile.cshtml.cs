@@ -72,7 +72,7 @@ public sealed class ProfileModel(AccountService accounts, IValidator<ProfileMode
     {
         if (!await IsValidAsync(Contact))
         {
-            return await ShowAsync();
+            return await ShowAsync(typedContact: true);
         }
         switch (await accounts.ChangeContactAsync(User.Id(), Parse(Input.Email), Parse(Input.Phone)))
         {
@@ -88,7 +88,7 @@ public sealed class ProfileModel(AccountService accounts, IValidator<ProfileMode
                 ModelState.AddModelError("Input.Email", t["Profile.NeedsOne"]);
                 break;
         }
-        return await ShowAsync();
+        return await ShowAsync(typedContact: true);
     }
 
     public async Task<IActionResult> OnPostLanguageAsync()
@@ -177,10 +177,18 @@ public sealed class ProfileModel(AccountService accounts, IValidator<ProfileMode
         (Input.Email, Input.Phone, Input.Culture) = (profile.Email, profile.Phone, profile.PreferredCulture);
     }
 
-    /// <summary>The page again after a refusal: what was typed in the contact form stays, passwords never do.</summary>
-    private async Task<PageResult> ShowAsync()
+    /// <summary>
+    /// The page again after a refusal: what was typed in the contact form stays when that form was sent
+    /// (another form's refusal shows the saved email and number); passwords never do.
+    /// </summary>
+    private async Task<PageResult> ShowAsync(bool typedContact = false)
     {
-        Input.Culture = (await accounts.GetProfileAsync(User.Id())).PreferredCulture;
+        var profile = await accounts.GetProfileAsync(User.Id());
+        Input.Culture = profile.PreferredCulture;
+        if (!typedContact)
+        {
+            (Input.Email, Input.Phone) = (profile.Email, profile.Phone);
+        }
         Input.CurrentPassword = Input.NewPassword = Input.ConfirmPassword = Input.DeletePassword = null;
         return Page();
     }
