@@ -12,7 +12,7 @@ public sealed class CachedStringLocalizerTests
     private static CachedStringLocalizerFactory Factory() =>
         new(new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions { ResourcesPath = "Resources" }), NullLoggerFactory.Instance));
 
-    private static IStringLocalizer<SharedResource> Localizer(CachedStringLocalizerFactory? factory = null) => new StringLocalizer<SharedResource>(factory ?? Factory());
+    private static IStringLocalizer<SharedResource> Localizer() => new StringLocalizer<SharedResource>(Factory());
 
     private static T In<T>(string culture, Func<T> read)
     {
@@ -45,17 +45,48 @@ public sealed class CachedStringLocalizerTests
     }
 
     [Fact]
-    public void Localizers_of_one_resource_share_what_they_read_and_a_missing_key_stays_missing()
+    public void A_string_is_read_from_the_resources_once_per_language_and_a_missing_key_stays_missing()
     {
-        var factory = Factory(); // one per portal
-        var (one, other) = (Localizer(factory), Localizer(factory));
+        var resources = new CountingLocalizer();
+        var t = new CachedStringLocalizer(resources);
 
-        var missing = In("en", () => one["No.Such.Key {0}", "x"]);
-        var text = In("en", () => one["Pager.Next"].Value);
+        In("en", () => t["Pager.Next"]);
+        In("en", () => t["Pager.Page", 2]);
+        In("en", () => t["Pager.Next"]);
+        In("ja", () => t["Pager.Next"]);
+        var missing = In("en", () => t["No.Such.Key {0}", "x"]);
 
+        Assert.Equal(["en:Pager.Next", "en:Pager.Page", "ja:Pager.Next", "en:No.Such.Key {0}"], resources.Reads);
         Assert.True(missing.ResourceNotFound);
         Assert.Equal("No.Such.Key x", missing.Value);
-        Assert.Same(In("en", () => one["Pager.Next"]).Value, In("en", () => other["Pager.Next"]).Value);
-        Assert.Equal("Next →", text);
+    }
+
+    [Fact]
+    public void The_factory_gives_every_localizer_of_one_resource_the_same_cache()
+    {
+        var factory = Factory(); // one per portal
+
+        Assert.Same(factory.Create(typeof(SharedResource)), factory.Create(typeof(SharedResource)));
+    }
+
+    /// <summary>Stands for the resource files: records each read, knows every key but the missing one.</summary>
+    private sealed class CountingLocalizer : IStringLocalizer
+    {
+        public List<string> Reads { get; } = [];
+
+        public LocalizedString this[string name]
+        {
+            get
+            {
+                Reads.Add(CultureInfo.CurrentUICulture.Name + ":" + name);
+                return name.StartsWith("No.", StringComparison.Ordinal)
+                    ? new LocalizedString(name, name, resourceNotFound: true)
+                    : new LocalizedString(name, CultureInfo.CurrentUICulture.Name + " " + name + " {0}");
+            }
+        }
+
+        public LocalizedString this[string name, params object[] arguments] => throw new InvalidOperationException("The cache formats kept strings itself.");
+
+        public IEnumerable<LocalizedString> GetAllStrings(bool includeParentCultures) => [];
     }
 }
