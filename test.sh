@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test project against a throwaway PostgreSQL cluster and a real headless Chromium.
-# Installs what is missing (PostgreSQL server, Chromium). Prints "N passed, N failed" last.
+# Installs what is missing (PostgreSQL server, Chromium, a CJK font). Prints "N passed, N failed" last.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/postgres.sh
@@ -8,6 +8,10 @@ source scripts/postgres.sh
 pg_find_binaries
 if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
+fi
+# The browser tests measure pages in Chinese and Japanese: without a CJK font, text falls back to boxes.
+if command -v dpkg >/dev/null 2>&1 && ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+  apt_install fonts-noto-cjk
 fi
 
 PG_DIR="$(mktemp -d /tmp/esim-test-pg.XXXXXX)"

@@ -10,7 +10,8 @@
 # BENCH_ORDERS at the large size (1000000), BENCH_WEBHOOK_SESSIONS (8000), BENCH_LOG_LEVEL (Warning),
 # BENCH_OUTPUT_CACHE_SETTING (Performance__OutputCache: the portal's switch, true for "on", false for
 # "off"), BENCH_RESULTS (bench/results/latest.md), BENCH_KEEP=1 keeps the work folder,
-# BENCH_PORTAL_REF (measure the portal of another commit or branch, e.g. perf; default: this checkout).
+# BENCH_PORTAL_REF (measure the portal of another commit or branch, e.g. perf; default: this checkout),
+# BENCH_HOLD=1 keeps every process up after the report until $WORK/hold.env is deleted (profiling).
 set -euo pipefail
 # All of it in one function: bash reads the whole script before running it, so editing this file
 # during a run cannot change the run.
@@ -358,6 +359,12 @@ mkdir -p "$(dirname "$RESULTS")"
 report | tee "$RESULTS"
 cp "$RAW" "${RESULTS%.md}.tsv"
 say "done: $RESULTS"
+if [ "${BENCH_HOLD:-}" = 1 ]; then # keep everything up for profiling by hand
+  declare -p PORTAL NOCACHE EMULATOR BASELINE PG_PORT PG_BIN WORK TRAVELLER_COOKIE ADMIN_COOKIE REDEEM_SIMS FIRST_SIM \
+    PLAN_CODE WEBHOOK_SECRET next_serial next_session portal_pid >"$WORK/hold.env"
+  say "holding: source $WORK/hold.env; delete it to stop"
+  while [ -f "$WORK/hold.env" ]; do sleep 2; done
+fi
 }
 
 main "$@"

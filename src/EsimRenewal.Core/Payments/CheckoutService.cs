@@ -73,32 +73,55 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, I
     private static readonly TimeSpan MaxCheckoutLifetime = TimeSpan.FromHours(24);
 
     /// <summary>The renewal page: the owner's SIM and the plans that fit it, each with its preview.</summary>
-    public async Task<RenewalChoice?> GetRenewalChoiceAsync(string userId, Guid simId, CancellationToken ct = default) =>
-        await db.Sims.AsNoTracking().SingleOrDefaultAsync(s => s.Id == simId && s.OwnerId == userId, ct) is { } sim
-            ? await ChoiceForAsync(sim, ct)
-            : null;
+    public async Task<RenewalChoice?> GetRenewalChoiceAsync(string userId, Guid simId, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        return await ChoiceForAsync(simId, userId, ct);
+    }
 
     /// <summary>Quick renewal: the plans for a SIM whose holder proved it (card PIN or a code sent to the eSIM's email).</summary>
-    public async Task<RenewalChoice?> GetVerifiedRenewalChoiceAsync(Guid simId, CancellationToken ct = default) =>
-        await db.Sims.AsNoTracking().SingleOrDefaultAsync(s => s.Id == simId, ct) is { } sim
-            ? await ChoiceForAsync(sim, ct)
-            : null;
+    public Task<RenewalChoice?> GetVerifiedRenewalChoiceAsync(Guid simId, CancellationToken ct = default) => ChoiceForAsync(simId, ownerId: null, ct);
 
-    private async Task<RenewalChoice> ChoiceForAsync(Sim sim, CancellationToken ct)
+    /// <summary>The SIM (its owner's when <paramref name="ownerId"/> is given) and the plans on sale that fit it, in one round trip.</summary>
+    private async Task<RenewalChoice?> ChoiceForAsync(Guid simId, string? ownerId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var flag = sim.Kind.AsFlag();
-        var plans = await db.PlanVersions.AsNoTracking()
-            .Where(PlanVersion.OnSaleAt(now))
-            .Where(v => v.Plan.IsActive && (v.SimKinds == flag || v.SimKinds == SimKinds.Both))
-            .OrderBy(v => v.Plan.SortOrder).ThenBy(v => v.ValidityDays)
-            .Select(v => new { v.Id, v.Plan.Code, v.Plan.Name, v.Price, v.DataMb, v.DailyFairUseMb, v.ValidityDays })
-            .ToListAsync(ct);
-        var options = plans
+        var sim = await RenewalQueries.For(db)(db, simId, ownerId, now, ct);
+        if (sim is null)
+        {
+            return null;
+        }
+        var options = sim.Plans
             .Select(p => new RenewalOption(p.Id, p.Code, p.Name, p.Price, p.DataMb, p.DailyFairUseMb, p.ValidityDays, RenewalRule.Preview(sim.ExpiresAt, p.ValidityDays, now)))
             .ToList();
         return new RenewalChoice(sim.Id, sim.Iccid, sim.Kind, sim.ExpiresAt, options);
     }
+
+    private sealed record RenewableSim(Guid Id, string Iccid, SimKind Kind, DateTimeOffset? ExpiresAt, List<RenewablePlan> Plans);
+
+    private sealed record RenewablePlan(Guid Id, string Code, LocalizedText Name, Yen Price, long? DataMb, int? DailyFairUseMb, int ValidityDays);
+
+    /// <summary>
+    /// The renewal page's read, compiled: the SIM with the plans on sale at <c>at</c> that fit its kind, in
+    /// storefront order. The on-sale condition is <see cref="PlanVersion.OnSaleAt"/> written out (a compiled
+    /// query cannot call the method that builds it); SIM kinds are stored by name, so "fits" lists the names.
+    /// </summary>
+    private static readonly CompiledPerModel<Func<EsimDbContext, Guid, string?, DateTimeOffset, CancellationToken, Task<RenewableSim?>>> RenewalQueries = new(() =>
+        EF.CompileAsyncQuery((EsimDbContext db, Guid simId, string? ownerId, DateTimeOffset at, CancellationToken ct) =>
+            db.Sims.AsNoTracking()
+                .Where(s => s.Id == simId && (ownerId == null || s.OwnerId == ownerId))
+                .Select(s => new RenewableSim(s.Id, s.Iccid, s.Kind, s.ExpiresAt, db.PlanVersions
+                    .Where(v => v.EffectiveFrom <= at
+                        && !v.Plan.Versions.Any(later => later.EffectiveFrom <= at
+                            && (later.EffectiveFrom > v.EffectiveFrom || (later.EffectiveFrom == v.EffectiveFrom && later.Number > v.Number))))
+                    .Where(v => v.Plan.IsActive)
+                    .Where(v => v.SimKinds == SimKinds.Both
+                        || (s.Kind == SimKind.Physical && v.SimKinds == SimKinds.Physical)
+                        || (s.Kind == SimKind.Esim && v.SimKinds == SimKinds.Esim))
+                    .OrderBy(v => v.Plan.SortOrder).ThenBy(v => v.ValidityDays)
+                    .Select(v => new RenewablePlan(v.Id, v.Plan.Code, v.Plan.Name, v.Price, v.DataMb, v.DailyFairUseMb, v.ValidityDays))
+                    .ToList()))
+                .SingleOrDefault()));
 
     public async Task<CheckoutStart> StartRenewalAsync(PurchaseRequest request, Guid simId, Guid planVersionId, CancellationToken ct = default)
     {

@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using EsimRenewal.Core.Common;
 using EsimRenewal.Core.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace EsimRenewal.Core.Plans;
 
@@ -67,13 +65,9 @@ public sealed class CatalogService(EsimDbContext db, TimeProvider clock)
     public async Task<DateTimeOffset?> NextScheduledChangeAsync(DateTimeOffset after, CancellationToken ct = default) =>
         await db.PlanVersions.AsNoTracking().Where(v => v.EffectiveFrom > after).MinAsync(v => (DateTimeOffset?)v.EffectiveFrom, ct);
 
-    /// <summary>
-    /// A compiled query belongs to the model it first ran with; a process normally has one, the tests' hosts
-    /// have several, so the compiled queries are kept per model.
-    /// </summary>
-    private static readonly ConditionalWeakTable<IModel, CompiledQueries> ByModel = new();
+    private static readonly CompiledPerModel<CompiledQueries> ByModel = new(() => new CompiledQueries());
 
-    private CompiledQueries Compiled => ByModel.GetValue(db.Model, _ => new CompiledQueries());
+    private CompiledQueries Compiled => ByModel.For(db);
 
     private sealed class CompiledQueries
     {

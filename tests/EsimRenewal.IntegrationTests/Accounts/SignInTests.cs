@@ -142,12 +142,43 @@ public sealed class SignInTests(PortalFixture portal) : IClassFixture<PortalFixt
     {
         var client = NewClient();
         await SignInAsync(client, "mei@example.com", Password);
-        var home = await client.GetDocumentAsync("/");
+        var home = await client.GetDocumentAsync("/sims");
+        var confirm = await client.GetDocumentAsync(home.QuerySelector("[data-testid=sign-out]")!.GetAttribute("href")!);
 
-        await client.SubmitAsync(home, "form[action='/account/logout']", new Dictionary<string, string>());
+        await client.SubmitAsync(confirm, "[data-testid=logout-form]", new Dictionary<string, string>());
         var sims = await client.GetAsync("/sims");
 
         Assert.Equal(HttpStatusCode.Redirect, sims.StatusCode);
         Assert.StartsWith("/account/login", sims.Headers.Location!.PathAndQuery, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task The_sign_out_link_only_asks_and_a_signed_in_page_carries_no_form()
+    {
+        var client = NewClient();
+        await SignInAsync(client, "mei@example.com", Password);
+
+        var sims = await client.GetDocumentAsync("/sims");
+        var confirm = await client.GetDocumentAsync("/account/logout");
+
+        // The header links to the question: a page without forms of its own mints no antiforgery token.
+        Assert.Equal("A", sims.QuerySelector("[data-testid=sign-out]")!.TagName);
+        Assert.Null(sims.QuerySelector("input[name=__RequestVerificationToken]"));
+        Assert.NotNull(confirm.QuerySelector("[data-testid=logout-form] input[name=__RequestVerificationToken]"));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/sims")).StatusCode); // asking did not sign out
+
+        // Without the form's token the POST changes nothing.
+        using var forged = await client.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string>()));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/sims")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_sign_out_page_sends_a_visitor_who_is_not_signed_in_home()
+    {
+        using var response = await NewClient().GetAsync("/account/logout");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location!.OriginalString);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EsimRenewal.Core.Data;
 using EsimRenewal.Core.Orders;
 using EsimRenewal.Core.Sims;
 using EsimRenewal.IntegrationTests.Infrastructure;
@@ -42,9 +43,9 @@ public sealed partial class AccountPagePlanTests(PortalFixture portal) : IClassF
     public async Task The_orders_page_reads_the_owners_orders_through_their_index_already_in_order()
     {
         await using var scope = portal.Factory.Services.CreateAsyncScope();
-        var orders = scope.ServiceProvider.GetRequiredService<OrderService>();
+        var db = scope.ServiceProvider.GetRequiredService<EsimDbContext>();
 
-        var plan = await ExplainAsync(orders.ListForOwnerQuery("some-user-id", page: 3).ToQueryString());
+        var plan = await ExplainAsync(OrderService.HistoryQuery.Compile()(db, "some-user-id", 40).ToQueryString());
 
         Assert.Contains("ix_orders_user_id_created_at", plan);
         Assert.DoesNotMatch(@"Seq Scan on (orders|plan_versions|plans)\b", plan);

@@ -55,7 +55,7 @@ public static class PageCatalogue
         new("/Account/Register", Audience.Anonymous, _ => "/account/register"),
         new("/Account/AccessDenied", Audience.Anonymous, _ => "/account/access-denied"),
         new("/Account/Invitation", Audience.Anonymous, s => s.InvitationPath),
-        new("/Account/Logout", Audience.Traveller, null, Reason: "POST only: signs out and redirects"),
+        new("/Account/Logout", Audience.Traveller, _ => "/account/logout"),
         new("/Culture", Audience.Anonymous, null, Reason: "Redirects only: the language links in every page's header go through it"),
         new("/QuickRenew/Index", Audience.Anonymous, _ => "/quick-renew"),
         new("/QuickRenew/Plan", Audience.Anonymous, _ => "/quick-renew",

@@ -4,9 +4,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace EsimRenewal.Web.Pages.Account;
 
+/// <summary><c>/account/logout</c>: the header's "Sign out" link asks once, the button signs out.</summary>
 public sealed class LogoutModel(AccountService accounts) : PageModel
 {
-    public IActionResult OnGet() => Redirect("/");
+    public IActionResult OnGet() => User.Identity?.IsAuthenticated == true ? Page() : Redirect("/");
 
     public async Task<IActionResult> OnPostAsync()
     {
