@@ -134,6 +134,7 @@ public static class HostingExtensions
         builder.Services.AddRazorPages(options =>
         {
             options.Conventions.AuthorizeFolder("/Sims");
+            options.Conventions.AuthorizePage("/Account/Logout");
             options.Conventions.AuthorizeFolder("/Orders");
             options.Conventions.AllowAnonymousToPage("/Orders/Details"); // the signed link of a guest's order; the page checks
 

@@ -172,13 +172,4 @@ public sealed class SignInTests(PortalFixture portal) : IClassFixture<PortalFixt
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/sims")).StatusCode);
     }
-
-    [Fact]
-    public async Task The_sign_out_page_sends_a_visitor_who_is_not_signed_in_home()
-    {
-        using var response = await NewClient().GetAsync("/account/logout");
-
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/", response.Headers.Location!.OriginalString);
-    }
 }

@@ -24,10 +24,10 @@ internal static class AdminHttp
 
     /// <summary>Posts the roles form of an account as the page does (its empty marker field first) with these roles ticked.</summary>
     public static Task<HttpResponseMessage> PostRolesAsync(this HttpClient client, string userId, params string[] roles) =>
-        client.CraftedPostAsync("/admin/users", $"/admin/users/{userId}?handler=Roles", roles.Prepend("").Select(r => new KeyValuePair<string, string>("Input.Roles", r)));
+        client.CraftedPostAsync("/account/logout", $"/admin/users/{userId}?handler=Roles", roles.Prepend("").Select(r => new KeyValuePair<string, string>("Input.Roles", r)));
 
     public static Task<HttpResponseMessage> PostActionAsync(this HttpClient client, string userId, string handler) =>
-        client.CraftedPostAsync("/admin/users", $"/admin/users/{userId}?handler={handler}", []);
+        client.CraftedPostAsync("/account/logout", $"/admin/users/{userId}?handler={handler}", []);
 
     public static async Task<IReadOnlyList<string>> RolesOfAsync(this TestDatabase database, string userId)
     {

@@ -316,7 +316,7 @@ public sealed class UserAdminTests(PortalFixture portal) : IClassFixture<PortalF
     {
         var admin = await AdminAsync("admin@example.com", "ja");
 
-        var response = await admin.CraftedPostAsync("/admin/users", $"/admin/users/{_staff.Id}?handler=Roles", []);
+        var response = await admin.CraftedPostAsync("/account/logout", $"/admin/users/{_staff.Id}?handler=Roles", []);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("正しい権限を選んでください。", (await HtmlForms.ParseAsync(response)).Errors());

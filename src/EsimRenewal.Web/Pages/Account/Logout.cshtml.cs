@@ -7,7 +7,9 @@ namespace EsimRenewal.Web.Pages.Account;
 /// <summary><c>/account/logout</c>: the header's "Sign out" link asks once, the button signs out.</summary>
 public sealed class LogoutModel(AccountService accounts) : PageModel
 {
-    public IActionResult OnGet() => User.Identity?.IsAuthenticated == true ? Page() : Redirect("/");
+    public void OnGet()
+    {
+    }
 
     public async Task<IActionResult> OnPostAsync()
     {
