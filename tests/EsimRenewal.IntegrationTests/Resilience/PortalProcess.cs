@@ -17,7 +17,7 @@ public sealed class PortalProcess : IAsyncDisposable
     /// <summary>Exit code of a process killed by SIGKILL (128 + 9).</summary>
     public const int KilledExitCode = 137;
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
