@@ -57,7 +57,7 @@ public class PortalFactory(TestDatabase database, DateTimeOffset? startTime = nu
         ["Email:Security"] = "None",
         ["Email:FromAddress"] = "no-reply@shop.example",
         ["Email:FromName"] = "EsimRenewal (tests)",
-        ["Email:Timeout"] = "00:00:05",
+        ["Email:Timeout"] = "00:00:30", // generous: a loaded CI machine can take seconds to answer
     };
 
     public const string StripeSecretKey = "sk_test_portal_tests_only";
