@@ -117,7 +117,7 @@ public sealed partial class SmtpCatcher : IAsyncLifetime, IAsyncDisposable
             }
             SmtpPort = await _smtpPort.Task;
             WebAddress = await _webAddress.Task;
-            _http = new HttpClient { BaseAddress = WebAddress, Timeout = TimeSpan.FromSeconds(10) };
+            _http = new HttpClient { BaseAddress = WebAddress, Timeout = TimeSpan.FromSeconds(30) }; // a loaded CI machine answers slowly
             while (true)
             {
                 try
