@@ -40,6 +40,9 @@ public enum CheckoutStartStatus
     /// cancel one first (<see cref="CheckoutStart.OrderId"/> is the oldest).
     /// </summary>
     TooManyOpen,
+
+    /// <summary>Another checkout step of the same buyer took longer than <see cref="PaymentOptions.BuyerLockWait"/>: nothing changed; try again.</summary>
+    Busy,
 }
 
 public enum CancelOutcome
@@ -50,6 +53,9 @@ public enum CancelOutcome
     NotCancellable,
     NotFound,
     ProviderUnavailable,
+
+    /// <summary>Another checkout step of the same buyer is in progress: nothing changed; try again.</summary>
+    Busy,
 }
 
 public sealed record CheckoutStart(CheckoutStartStatus Status, Guid? OrderId = null, string? Url = null);
@@ -67,7 +73,7 @@ public sealed record RenewalChoice(Guid SimId, string Iccid, SimKind Kind, DateT
 /// and beyond <see cref="PaymentOptions.MaxOpenCheckouts"/> the buyer is asked to finish or cancel one,
 /// so a flood of requests reaches the provider a bounded number of times.
 /// </summary>
-public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, IOptions<PaymentOptions> payments, TimeProvider clock, ILogger<CheckoutService> logger)
+public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, BuyerGates gates, IOptions<PaymentOptions> payments, TimeProvider clock, ILogger<CheckoutService> logger)
 {
     /// <summary>Stripe's longest checkout: an unpaid order older than this has no open checkout left.</summary>
     private static readonly TimeSpan MaxCheckoutLifetime = TimeSpan.FromHours(24);
@@ -193,6 +199,10 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, I
             return new CheckoutStart(CheckoutStartStatus.NotFound);
         }
         await using var transaction = await LockAsync(buyer, ct);
+        if (transaction is null)
+        {
+            return new CheckoutStart(CheckoutStartStatus.Busy, orderId);
+        }
         var order = await OrderWithPlan().SingleAsync(o => o.Id == orderId, ct);
         var start = await CheckoutAsync(order, request, ct);
         await transaction.CommitAsync(ct);
@@ -210,6 +220,10 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, I
             return CancelOutcome.NotFound;
         }
         await using var transaction = await LockAsync(buyer, ct);
+        if (transaction is null)
+        {
+            return CancelOutcome.Busy;
+        }
         // Row-locked: closing the checkout makes the provider send checkout.session.expired, whose handler waits here
         // and then finds the order already cancelled.
         var order = await db.Orders.FromSql($"SELECT *, xmin FROM orders WHERE id = {orderId} FOR UPDATE").SingleAsync(ct);
@@ -258,6 +272,10 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, I
     private async Task<CheckoutStart> StartAsync(Buyer buyer, string key, OrderKind kind, Guid? simId, Guid planVersionId, Func<Order> newOrder, PurchaseRequest request, CancellationToken ct)
     {
         await using var transaction = await LockAsync(buyer, ct);
+        if (transaction is null)
+        {
+            return new CheckoutStart(CheckoutStartStatus.Busy);
+        }
         var now = clock.GetUtcNow();
         var open = await OrderWithPlan().Where(buyer.Orders).Where(o => o.State == OrderState.PendingPayment && o.CreatedAt > now - MaxCheckoutLifetime)
             .OrderBy(o => o.CreatedAt).ToListAsync(ct);
@@ -292,13 +310,57 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, I
 
     /// <summary>
     /// Serialises one buyer's checkouts (held until the caller's transaction ends, across the provider's
-    /// answer), so concurrent requests see each other's orders and sessions.
+    /// answer), so concurrent requests see each other's orders and sessions: first in this instance, where a
+    /// waiting step holds no database connection (<see cref="BuyerGates"/>), then across instances with an
+    /// advisory lock. Each wait is bounded by <see cref="PaymentOptions.BuyerLockWait"/>; null when it ran out.
     /// </summary>
-    private async Task<IDbContextTransaction> LockAsync(Buyer buyer, CancellationToken ct)
+    private async Task<BuyerLock?> LockAsync(Buyer buyer, CancellationToken ct)
     {
-        var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({buyer.LockName}, 0))", ct);
-        return transaction;
+        var wait = payments.Value.BuyerLockWait;
+        if (await gates.EnterAsync(buyer.LockName, wait, ct) is not { } gate)
+        {
+            logger.LogWarning("Checkout step refused: another step of the same buyer took over {Wait} here", wait);
+            return null;
+        }
+        var lockTimeout = $"{(int)wait.TotalMilliseconds}ms";
+        IDbContextTransaction? transaction = null;
+        try
+        {
+            transaction = await db.Database.BeginTransactionAsync(ct);
+            // One round trip; the bounded wait applies to this lock only, later row locks wait as usual.
+            await db.Database.ExecuteSqlAsync($"""
+                SELECT set_config('lock_timeout', {lockTimeout}, true);
+                SELECT pg_advisory_xact_lock(hashtextextended({buyer.LockName}, 0));
+                SET LOCAL lock_timeout TO DEFAULT
+                """, ct);
+            return new BuyerLock(transaction, gate);
+        }
+        catch (Exception ex)
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+            gate.Dispose();
+            if (ex is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable })
+            {
+                logger.LogWarning("Checkout step refused: another instance held the buyer's lock for over {Wait}", wait);
+                return null;
+            }
+            throw;
+        }
+    }
+
+    /// <summary>A buyer's checkout lock: the transaction to commit, and this instance's gate, left when disposed.</summary>
+    private sealed class BuyerLock(IDbContextTransaction transaction, IDisposable gate) : IAsyncDisposable
+    {
+        public Task CommitAsync(CancellationToken ct) => transaction.CommitAsync(ct);
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            gate.Dispose();
+        }
     }
 
     private IQueryable<Order> OrderWithPlan() => db.Orders.Include(o => o.PlanVersion).ThenInclude(v => v.Plan);

@@ -21,6 +21,12 @@ public sealed class PaymentOptions
     public int MaxOpenCheckouts { get; set; } = 3;
 
     /// <summary>
+    /// How long a checkout step (start, pay, cancel) waits while another of the same buyer's is in progress
+    /// (in this instance, and again for one in another instance); beyond that it is refused with "try again".
+    /// </summary>
+    public TimeSpan BuyerLockWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// How long after a konbini slip's deadline the order still waits for the store payment to be reported,
     /// before reconciliation (asking the provider) closes it as Expired.
     /// </summary>

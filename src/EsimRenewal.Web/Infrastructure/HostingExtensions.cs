@@ -197,6 +197,7 @@ public static class HostingExtensions
         builder.Services.AddScoped<AccountService>();
         builder.Services.AddScoped<AuditTrail>();
         builder.Services.AddScoped<CheckoutService>();
+        builder.Services.AddSingleton<BuyerGates>();
         builder.Services.AddScoped<FulfilmentService>();
         builder.Services.AddScoped<OrderService>();
         builder.Services.AddScoped<RefundService>();
@@ -214,6 +215,7 @@ public static class HostingExtensions
         builder.Services.AddOptions<PaymentOptions>().Bind(builder.Configuration.GetSection(PaymentOptions.Section))
             .Validate(o => o.KonbiniExpiresAfterDays is >= 1 and <= 60, "Payments:KonbiniExpiresAfterDays must be 1 to 60.")
             .Validate(o => o.MaxOpenCheckouts is >= 1 and <= 100, "Payments:MaxOpenCheckouts must be 1 to 100.")
+            .Validate(o => o.BuyerLockWait >= TimeSpan.FromMilliseconds(100) && o.BuyerLockWait <= TimeSpan.FromMinutes(1), "Payments:BuyerLockWait must be 100 ms to 1 minute.")
             .Validate(o => o.KonbiniGracePeriod >= TimeSpan.Zero && o.ReconcileGiveUpAfter > o.KonbiniGracePeriod,
                 "Payments:KonbiniGracePeriod must not be negative, and Payments:ReconcileGiveUpAfter must be longer than it.")
             .ValidateOnStart();

@@ -2,6 +2,7 @@ using System.Net;
 using EsimRenewal.Core.Orders;
 using EsimRenewal.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Stripe.Checkout;
 
 namespace EsimRenewal.IntegrationTests.Payments;
@@ -53,16 +54,122 @@ public sealed class OpenCheckoutTests(PaymentFixture payments) : IClassFixture<P
         var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
             purchases[i % purchases.Length](i % 5 < requestIds.Length ? requestIds[i % 5] : Guid.NewGuid().ToString())));
 
-        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+        // Each post goes to a checkout or the orders list, or is answered "try again": on the renewal page when it
+        // waited longer than the buyer's lock wait, or with the database-busy page when, on a loaded machine, the
+        // 200 requests' other queries could not all get a connection within the connect timeout.
+        foreach (var response in responses)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode switch
+            {
+                HttpStatusCode.Redirect => true,
+                HttpStatusCode.OK => body.Contains(BusyText, StringComparison.Ordinal),
+                HttpStatusCode.ServiceUnavailable => body.Contains("data-testid=\"outage-page\"", StringComparison.Ordinal) && response.Headers.RetryAfter is not null,
+                _ => false,
+            }, $"A flooded post answered {(int)response.StatusCode}");
+        }
         await using var db = payments.Database.NewContext();
+        Assert.InRange(await db.Orders.CountAsync(), 0, MaxOpenCheckouts);
+
+        // The four purchases once more, one at a time: the open checkouts are continued and the limit refuses the rest,
+        // so any order or session the flood made beyond the limit would show in the counts below.
+        var again = new List<HttpResponseMessage>();
+        foreach (var purchase in purchases)
+        {
+            again.Add(await purchase(Guid.NewGuid().ToString()));
+        }
+        Assert.All(again, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+        Assert.Single(again, r => r.Headers.Location!.OriginalString == "/orders");
         var orders = await db.Orders.AsNoTracking().ToListAsync();
         Assert.Equal(MaxOpenCheckouts, orders.Count);
         Assert.All(orders, o => Assert.NotNull(o.CheckoutSessionId));
         Assert.Equal(MaxOpenCheckouts, (await payments.Emulator.Sessions.ListAsync(new SessionListOptions { Limit = 100 })).Data.Count);
         Assert.Equal(MaxOpenCheckouts, await SessionsCreatedAsync());
-        var checkouts = responses.Select(r => r.Headers.Location!.ToString()).Where(l => l.StartsWith(payments.Emulator.BaseUrl, StringComparison.Ordinal)).ToList();
+        var checkouts = responses.Concat(again).Where(r => r.IsRedirect()).Select(r => r.Headers.Location!.ToString())
+            .Where(l => l.StartsWith(payments.Emulator.BaseUrl, StringComparison.Ordinal)).ToList();
         Assert.Equal(orders.Select(o => o.CheckoutUrl).Order(), checkouts.Distinct().Order());
-        Assert.Contains(responses, r => r.Headers.Location!.OriginalString == "/orders");
+    }
+
+    private const string BusyText = "Another of your payment requests is still being processed. Nothing was changed; please try again in a moment.";
+
+    [Fact]
+    public async Task A_step_that_waits_past_the_buyers_lock_wait_is_refused_with_try_again_and_changes_nothing()
+    {
+        var (client, userId) = await payments.SignUpAsync("held@example.com");
+        var sim = await payments.AddPhysicalSimAsync(userId, "898110000000000042", null);
+        var month = (await payments.PlanVersionIdAsync("month")).ToString();
+        var renewPage = await client.GetDocumentAsync($"/sims/{sim.Id}/renew");
+        var planPage = await client.GetDocumentAsync("/plans/week-esim");
+
+        await using (await HoldBuyerLockAsync(userId)) // another step of this account, taking longer than the wait (5 s by default)
+        {
+            var renewed = await client.SubmitAsync(renewPage, "[data-testid=renew-form]", new Dictionary<string, string> { ["Input.PlanVersionId"] = month });
+            var bought = await client.SubmitAsync(planPage, "[data-testid=buy-form]", new Dictionary<string, string>());
+
+            Assert.Equal(HttpStatusCode.OK, renewed.StatusCode);
+            Assert.Contains(BusyText, (await HtmlForms.ParseAsync(renewed)).QuerySelector(".validation-summary")!.TextContent);
+            Assert.Equal("/plans/week-esim", bought.Headers.Location!.OriginalString);
+            Assert.Contains(BusyText, (await client.GetDocumentAsync("/plans/week-esim")).Body!.TextContent);
+            await using var db = payments.Database.NewContext();
+            Assert.Equal(0, await db.Orders.CountAsync());
+            Assert.Equal(0, await SessionsCreatedAsync());
+        }
+
+        // The other step is over: the renewal form sent again (the same request id) goes to Stripe.
+        var retried = await client.SubmitAsync(renewPage, "[data-testid=renew-form]", new Dictionary<string, string> { ["Input.PlanVersionId"] = month });
+        Assert.StartsWith(payments.Emulator.BaseUrl + "/checkout/", retried.Headers.Location!.ToString());
+        Assert.Equal(1, await SessionsCreatedAsync());
+    }
+
+    [Fact]
+    public async Task Steps_queued_behind_a_buyers_running_step_hold_no_database_connection_and_are_answered_try_again()
+    {
+        var (client, userId) = await payments.SignUpAsync("queue@example.com");
+        var sim = await payments.AddPhysicalSimAsync(userId, "898110000000000042", null);
+        var token = await TokenAsync(client, $"/sims/{sim.Id}/renew");
+        var month = (await payments.PlanVersionIdAsync("month")).ToString();
+        await using var other = await HoldBuyerLockAsync(userId); // a step of this buyer running in another instance
+
+        var posts = Task.WhenAll(Enumerable.Range(0, 30).Select(_ =>
+            PostAsync(client, $"/sims/{sim.Id}/renew", token, ("Input.RequestId", Guid.NewGuid().ToString()), ("Input.PlanVersionId", month))));
+        // While they wait, only the one that entered this instance's gate waits in PostgreSQL (holding a connection).
+        var waitingInDatabase = new List<long>();
+        while (!posts.IsCompleted)
+        {
+            waitingInDatabase.Add(await WaitingForBuyerLocksAsync());
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(1L, waitingInDatabase.Max()); // one, not thirty, held a connection while waiting
+        foreach (var response in await posts)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains(BusyText, await response.Content.ReadAsStringAsync());
+        }
+        await using var db = payments.Database.NewContext();
+        Assert.Equal(0, await db.Orders.CountAsync());
+        Assert.Equal(0, await SessionsCreatedAsync());
+    }
+
+    /// <summary>Takes the buyer's advisory lock on a connection of its own, as another instance's running step would.</summary>
+    private async Task<NpgsqlConnection> HoldBuyerLockAsync(string userId)
+    {
+        // Unpooled: closing it ends the session, and with it the lock.
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(payments.Database.ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var hold = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended('checkout:account:' || $1, 0))", connection);
+        hold.Parameters.AddWithValue(userId);
+        await hold.ExecuteNonQueryAsync();
+        return connection;
+    }
+
+    private async Task<long> WaitingForBuyerLocksAsync()
+    {
+        await using var connection = new NpgsqlConnection(payments.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'", connection);
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 
     [Fact]

@@ -66,9 +66,9 @@ public sealed class DetailsModel(OrderService orders, CheckoutService checkout, 
         var start = byLink
             ? await checkout.ResumeByLinkAsync(PurchaseRequests.ForGuest(this, Guid.Empty, links), id, ct)
             : await checkout.ResumeAsync(PurchaseRequests.For(this, Guid.Empty), id, ct);
-        if (start.Status == CheckoutStartStatus.ProviderUnavailable)
+        if (start.Status is CheckoutStartStatus.ProviderUnavailable or CheckoutStartStatus.Busy)
         {
-            this.Notice(t["Payment.Unavailable"].Value);
+            this.Notice(t[start.Status == CheckoutStartStatus.Busy ? "Checkout.Busy" : "Payment.Unavailable"].Value);
         }
         return start.Status switch
         {

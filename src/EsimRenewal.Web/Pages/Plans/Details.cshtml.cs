@@ -61,6 +61,7 @@ public sealed class DetailsModel(CatalogService catalog, CheckoutService checkou
             CheckoutStartStatus.ShowOrder => RedirectToPage("/Orders/Details", new { id = start.OrderId }),
             CheckoutStartStatus.ProviderUnavailable => ProviderUnavailable(start.OrderId!.Value),
             CheckoutStartStatus.TooManyOpen => TooManyOpen(),
+            CheckoutStartStatus.Busy => Busy(code),
             _ => RedirectToPage(new { code }),
         };
     }
@@ -77,6 +78,13 @@ public sealed class DetailsModel(CatalogService catalog, CheckoutService checkou
     {
         this.Notice(t["Checkout.TooManyOpen"].Value);
         return RedirectToPage("/Orders/Index");
+    }
+
+    /// <summary>Another checkout step of this account took too long to finish: nothing changed, the plan is shown again to try again.</summary>
+    private RedirectToPageResult Busy(string code)
+    {
+        this.Notice(t["Checkout.Busy"].Value);
+        return RedirectToPage(new { code });
     }
 
     /// <summary>The terms shown are no longer on sale (a price change took effect): show the page again, with the new terms.</summary>

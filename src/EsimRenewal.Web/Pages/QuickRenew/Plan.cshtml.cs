@@ -56,6 +56,9 @@ public sealed class PlanModel(CheckoutService checkout, QuickRenewalTickets tick
                 case CheckoutStartStatus.TooManyOpen:
                     this.Notice(t["Checkout.TooManyOpenForSim"].Value);
                     return LocalRedirect(links.PathTo(start.OrderId!.Value));
+                case CheckoutStartStatus.Busy:
+                    ModelState.AddModelError("", t["Checkout.Busy"]); // the same request id, so trying again is the same purchase
+                    break;
                 case CheckoutStartStatus.NotFound:
                     return StartOver();
                 default:

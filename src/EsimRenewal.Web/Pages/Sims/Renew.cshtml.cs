@@ -56,6 +56,9 @@ public sealed class RenewModel(CheckoutService checkout, IValidator<RenewModel.I
                 case CheckoutStartStatus.TooManyOpen:
                     this.Notice(t["Checkout.TooManyOpen"].Value);
                     return RedirectToPage("/Orders/Index");
+                case CheckoutStartStatus.Busy:
+                    ModelState.AddModelError("", t["Checkout.Busy"]); // the same request id, so trying again is the same purchase
+                    break;
                 case CheckoutStartStatus.NotFound:
                     return NotFound();
                 default:
