@@ -51,6 +51,31 @@ public sealed class AntiforgeryTests(PortalFixture portal) : IClassFixture<Porta
         }
     }
 
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("")]
+    [InlineData("\0<script>alert(1)</script>")]
+    [InlineData("%%%")]
+    public async Task A_garbled_token_gets_the_400_page_in_the_visitors_language(string token)
+    {
+        var client = portal.Factory.NewBrowser();
+        client.DefaultRequestHeaders.AcceptLanguage.Clear();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("zh-CN");
+        await client.GetDocumentAsync("/account/login");
+
+        using var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["Input.Identifier"] = token,
+            ["Input.Anything"] = token,
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await HtmlForms.ParseAsync(response);
+        Assert.Equal("400", page.QuerySelector("[data-testid=status-page]")!.GetAttribute("data-status"));
+        Assert.Equal("请求无效", page.Text("[data-testid=status-title]"));
+    }
+
     [Fact]
     public void The_only_post_endpoint_outside_the_pages_is_the_signed_stripe_webhook()
     {
