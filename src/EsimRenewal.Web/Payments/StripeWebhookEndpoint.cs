@@ -61,12 +61,16 @@ public static class StripeWebhookEndpoint
         {
             return Results.Ok();
         }
+        // From here the verified event is applied even if Stripe stops waiting (its timeout, a dropped connection):
+        // its retry then finds the work done. Cancelled with the request instead, every delivery to a slow host would
+        // be undone and retried, never applied. The database's command timeout and Stripe.net's bound each wait.
+        var untilDone = CancellationToken.None;
         if (paymentEvent.Session is { } eventSession
             && (eventSession.PaymentStatus == CheckoutPaymentStatus.Paid || eventSession.Status == CheckoutStatus.Complete))
         {
             // An event's session is not expanded: ask Stripe how it was paid (for the receipt) and, for a
             // konbini slip, until when the store takes the payment. The event's own state is kept.
-            var current = await gateway.GetCheckoutSessionAsync(eventSession.Id, ct);
+            var current = await gateway.GetCheckoutSessionAsync(eventSession.Id, untilDone);
             paymentEvent = paymentEvent with
             {
                 Session = eventSession with
@@ -77,7 +81,7 @@ public static class StripeWebhookEndpoint
                 },
             };
         }
-        var result = await fulfilment.ApplyEventAsync(paymentEvent, ct);
+        var result = await fulfilment.ApplyEventAsync(paymentEvent, untilDone);
         logger.LogInformation("Webhook {EventId} ({EventType}): {Result}", stripeEvent.Id, stripeEvent.Type, result);
         return Results.Ok();
     }

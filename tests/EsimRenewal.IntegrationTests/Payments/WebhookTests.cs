@@ -2,6 +2,8 @@ using System.Net;
 using EsimRenewal.Core.Orders;
 using EsimRenewal.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using EsimRenewal.IntegrationTests.StripeEmulator;
+using Npgsql;
 
 namespace EsimRenewal.IntegrationTests.Payments;
 
@@ -54,6 +56,35 @@ public sealed class WebhookTests(PaymentFixture payments) : IClassFixture<Paymen
         Assert.Equal(2, renewals); // seeded activation + exactly one renewal
         Assert.Equal(1, outbox);
         Assert.Equal(1, events);
+    }
+
+    [Fact]
+    public async Task A_verified_event_is_applied_even_when_stripe_stops_waiting_for_the_answer()
+    {
+        var (simId, orderId, sessionId) = await PendingOrderAsync();
+        await payments.Emulator.PaySuccessfullyAsync(sessionId);
+        var payload = await payments.RawEventAsync("checkout.session.completed", sessionId);
+
+        await using (var other = new NpgsqlConnection(payments.Database.ConnectionString))
+        {
+            // The order row is busy (a slow host, another request), so the delivery outlasts Stripe's patience.
+            await other.OpenAsync();
+            await using var busy = await other.BeginTransactionAsync();
+            await using (var lockOrder = new NpgsqlCommand("SELECT 1 FROM orders WHERE id = $1 FOR UPDATE", other, busy))
+            {
+                lockOrder.Parameters.AddWithValue(orderId);
+                await lockOrder.ExecuteNonQueryAsync();
+            }
+            using var impatient = payments.NewClient();
+            impatient.Timeout = TimeSpan.FromSeconds(1);
+
+            await Assert.ThrowsAnyAsync<TaskCanceledException>(() => PostSignedAsync(impatient, payload));
+            await Task.Delay(TimeSpan.FromSeconds(1)); // the portal sees the connection go while it waits for the row
+        }
+
+        // No retry was sent: the delivery Stripe gave up on finished its work once the row was free.
+        await Eventually.Within(TimeSpan.FromSeconds(30), () => SnapshotAsync(simId), s => s.State == OrderState.Fulfilled);
+        Assert.Equal((OrderState.Fulfilled, 2, 1, 1), await SnapshotAsync(simId));
     }
 
     [Fact]
