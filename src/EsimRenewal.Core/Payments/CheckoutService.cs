@@ -198,14 +198,14 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, B
         {
             return new CheckoutStart(CheckoutStartStatus.NotFound);
         }
-        await using var transaction = await LockAsync(buyer, ct);
-        if (transaction is null)
+        await using var buyerLock = await LockAsync(buyer, ct);
+        if (buyerLock is null)
         {
             return new CheckoutStart(CheckoutStartStatus.Busy, orderId);
         }
         var order = await OrderWithPlan().SingleAsync(o => o.Id == orderId, ct);
         var start = await CheckoutAsync(order, request, ct);
-        await transaction.CommitAsync(ct);
+        await buyerLock.CommitAsync(ct);
         return start;
     }
 
@@ -219,8 +219,8 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, B
         {
             return CancelOutcome.NotFound;
         }
-        await using var transaction = await LockAsync(buyer, ct);
-        if (transaction is null)
+        await using var buyerLock = await LockAsync(buyer, ct);
+        if (buyerLock is null)
         {
             return CancelOutcome.Busy;
         }
@@ -248,7 +248,7 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, B
         }
         order.Cancel(clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await buyerLock.CommitAsync(ct);
         logger.LogInformation("Order {OrderId} cancelled by its buyer", order.Id);
         return CancelOutcome.Cancelled;
     }
@@ -271,8 +271,8 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, B
 
     private async Task<CheckoutStart> StartAsync(Buyer buyer, string key, OrderKind kind, Guid? simId, Guid planVersionId, Func<Order> newOrder, PurchaseRequest request, CancellationToken ct)
     {
-        await using var transaction = await LockAsync(buyer, ct);
-        if (transaction is null)
+        await using var buyerLock = await LockAsync(buyer, ct);
+        if (buyerLock is null)
         {
             return new CheckoutStart(CheckoutStartStatus.Busy);
         }
@@ -304,7 +304,7 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, B
             logger.LogInformation("Order {OrderId} created ({OrderKind}, {Amount} yen)", order.Id, order.Kind, order.Amount.Amount);
         }
         var start = await CheckoutAsync(order, request, ct);
-        await transaction.CommitAsync(ct);
+        await buyerLock.CommitAsync(ct);
         return start;
     }
 
