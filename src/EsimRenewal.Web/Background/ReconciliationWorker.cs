@@ -2,6 +2,7 @@ using EsimRenewal.Core.Data;
 using EsimRenewal.Core.Payments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace EsimRenewal.Web.Background;
 
@@ -36,7 +37,7 @@ internal sealed class ReconciliationWorker(IServiceScopeFactory scopes, IOptions
                     }
                     finally
                     {
-                        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({LockKey})", CancellationToken.None);
+                        await UnlockAsync(db);
                     }
                 }
                 finally
@@ -48,6 +49,24 @@ internal sealed class ReconciliationWorker(IServiceScopeFactory scopes, IOptions
             {
                 logger.LogError(ex, "Payment reconciliation failed; it will try again");
             }
+        }
+    }
+
+    /// <summary>
+    /// Releases the session's lock. Pooled connections are not reset when they go back to the pool
+    /// (EsimDatabase.WithDefaults), so a connection whose unlock failed is closed instead of pooled: it would
+    /// otherwise keep the lock and stop every instance from reconciling.
+    /// </summary>
+    private static async Task UnlockAsync(EsimDbContext db)
+    {
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({LockKey})", CancellationToken.None);
+        }
+        catch
+        {
+            NpgsqlConnection.ClearPool((NpgsqlConnection)db.Database.GetDbConnection());
+            throw;
         }
     }
 }

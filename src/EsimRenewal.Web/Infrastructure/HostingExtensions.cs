@@ -47,9 +47,10 @@ public static class HostingExtensions
                 $"ConnectionStrings:{EsimDatabase.ConnectionStringName} is not set. ./run.sh sets it for the local cluster.");
         }
         // One pool serves both the request-scoped context and the factory (for work on its own connection).
-        // Bounded waits (unless the connection string sets its own): an unreachable database fails a request in seconds.
-        var bounded = EsimDatabase.WithBoundedTimeouts(connectionString);
-        builder.Services.AddPooledDbContextFactory<EsimDbContext>(options => EsimDatabase.Configure(options, bounded));
+        // Unless the connection string sets its own: bounded waits (an unreachable database fails a request in seconds),
+        // prepared statements and no reset of a pooled connection's session (EsimDatabase.WithDefaults).
+        var withDefaults = EsimDatabase.WithDefaults(connectionString);
+        builder.Services.AddPooledDbContextFactory<EsimDbContext>(options => EsimDatabase.Configure(options, withDefaults));
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<EsimDbContext>>().CreateDbContext());
         builder.Services.AddOptions<DatabaseOptions>().Bind(builder.Configuration.GetSection(DatabaseOptions.Section)).ValidateOnStart();
         builder.Services.AddOptions<SeedOptions>().Bind(builder.Configuration.GetSection(SeedOptions.Section))

@@ -1,7 +1,9 @@
 using System.Net;
+using EsimRenewal.Core.Data;
 using EsimRenewal.Core.Orders;
 using EsimRenewal.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Stripe.Checkout;
 
@@ -149,6 +151,63 @@ public sealed class OpenCheckoutTests(PaymentFixture payments) : IClassFixture<P
         await using var db = payments.Database.NewContext();
         Assert.Equal(0, await db.Orders.CountAsync());
         Assert.Equal(0, await SessionsCreatedAsync());
+    }
+
+    [Fact]
+    public async Task Connections_go_back_to_the_pool_without_a_steps_lock_wait_and_keep_their_prepared_statements()
+    {
+        var contexts = payments.Portal.Services.GetRequiredService<IDbContextFactory<EsimDbContext>>();
+        await using (var first = await contexts.CreateDbContextAsync())
+        {
+            NpgsqlConnection.ClearPool((NpgsqlConnection)first.Database.GetDbConnection()); // only this test's connections from here
+        }
+        var (client, userId) = await payments.SignUpAsync("pooled@example.com");
+        var sim = await payments.AddPhysicalSimAsync(userId, "898110000000000042", null);
+        var month = (await payments.PlanVersionIdAsync("month")).ToString();
+        var renewPage = await client.GetDocumentAsync($"/sims/{sim.Id}/renew");
+        await using (await HoldBuyerLockAsync(userId))
+        {
+            var refused = await client.SubmitAsync(renewPage, "[data-testid=renew-form]", new Dictionary<string, string> { ["Input.PlanVersionId"] = month });
+            Assert.Contains(BusyText, await refused.Content.ReadAsStringAsync()); // its lock wait ran out
+        }
+        var renewed = await client.SubmitAsync(renewPage, "[data-testid=renew-form]", new Dictionary<string, string> { ["Input.PlanVersionId"] = month });
+        Assert.StartsWith(payments.Emulator.BaseUrl + "/checkout/", renewed.Headers.Location!.ToString()); // it took the lock
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/orders")).StatusCode);
+        }
+
+        // Every connection the portal's pool holds (the test opens more than the requests above used at once).
+        var held = new List<EsimDbContext>();
+        var sessions = new List<(string LockTimeout, long Prepared)>();
+        try
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var db = await contexts.CreateDbContextAsync();
+                held.Add(db);
+                await db.Database.OpenConnectionAsync();
+                sessions.Add((
+                    await db.Database.SqlQuery<string>($"SELECT current_setting('lock_timeout') AS \"Value\"").SingleAsync(),
+                    await db.Database.SqlQuery<long>($"SELECT count(*) AS \"Value\" FROM pg_prepared_statements").SingleAsync()));
+            }
+        }
+        finally
+        {
+            foreach (var db in held)
+            {
+                await db.DisposeAsync();
+            }
+        }
+
+        await using var fresh = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(payments.Database.ConnectionString) { Pooling = false }.ConnectionString);
+        await fresh.OpenAsync();
+        await using var show = new NpgsqlCommand("SELECT current_setting('lock_timeout')", fresh);
+        var serverDefault = (string)(await show.ExecuteScalarAsync())!;
+        // Pooled connections are not reset (EsimDatabase.WithDefaults): no step may leave its lock wait on the session ...
+        Assert.All(sessions, session => Assert.Equal(serverDefault, session.LockTimeout));
+        // ... and the pages' queries stay prepared on the connections that ran them.
+        Assert.Contains(sessions, session => session.Prepared > 0);
     }
 
     /// <summary>Takes the buyer's advisory lock on a connection of its own, as another instance's running step would.</summary>

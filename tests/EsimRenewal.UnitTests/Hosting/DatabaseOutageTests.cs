@@ -42,13 +42,15 @@ public sealed class DatabaseOutageTests
     }
 
     [Fact]
-    public void The_connection_string_gets_bounded_timeouts_unless_it_sets_its_own()
+    public void The_connection_string_gets_bounded_timeouts_and_prepared_statements_unless_it_sets_its_own()
     {
-        var bounded = new NpgsqlConnectionStringBuilder(EsimDatabase.WithBoundedTimeouts("Host=db;Database=esim;Username=portal"));
-        var own = new NpgsqlConnectionStringBuilder(EsimDatabase.WithBoundedTimeouts("Host=db;Database=esim;Timeout=30;Command Timeout=120;Cancellation Timeout=5000"));
+        var defaults = new NpgsqlConnectionStringBuilder(EsimDatabase.WithDefaults("Host=db;Database=esim;Username=portal"));
+        var own = new NpgsqlConnectionStringBuilder(EsimDatabase.WithDefaults(
+            "Host=db;Database=esim;Timeout=30;Command Timeout=120;Cancellation Timeout=5000;Max Auto Prepare=0;No Reset On Close=false"));
 
-        Assert.Equal((EsimDatabase.DefaultConnectTimeoutSeconds, EsimDatabase.DefaultCommandTimeoutSeconds, -1), (bounded.Timeout, bounded.CommandTimeout, bounded.CancellationTimeout));
-        Assert.Equal((30, 120, 5000), (own.Timeout, own.CommandTimeout, own.CancellationTimeout));
-        Assert.Equal("db", bounded.Host);
+        Assert.Equal((EsimDatabase.DefaultConnectTimeoutSeconds, EsimDatabase.DefaultCommandTimeoutSeconds, -1), (defaults.Timeout, defaults.CommandTimeout, defaults.CancellationTimeout));
+        Assert.Equal((EsimDatabase.DefaultMaxAutoPrepare, true), (defaults.MaxAutoPrepare, defaults.NoResetOnClose));
+        Assert.Equal((30, 120, 5000, 0, false), (own.Timeout, own.CommandTimeout, own.CancellationTimeout, own.MaxAutoPrepare, own.NoResetOnClose));
+        Assert.Equal("db", defaults.Host);
     }
 }
