@@ -92,42 +92,46 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, B
     private async Task<RenewalChoice?> ChoiceForAsync(Guid simId, string? ownerId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var sim = await RenewalQueries.For(db)(db, simId, ownerId, now, ct);
-        if (sim is null)
+        RenewalRow? sim = null;
+        var options = new List<RenewalOption>();
+        await foreach (var row in RenewalQueries.For(db)(db, simId, ownerId, now).WithCancellation(ct))
         {
-            return null;
+            sim ??= row;
+            if (row.Plan is { } p)
+            {
+                options.Add(new RenewalOption(p.Id, p.Code, p.Name, p.Price, p.DataMb, p.DailyFairUseMb, p.ValidityDays, RenewalRule.Preview(row.ExpiresAt, p.ValidityDays, now)));
+            }
         }
-        var options = sim.Plans
-            .Select(p => new RenewalOption(p.Id, p.Code, p.Name, p.Price, p.DataMb, p.DailyFairUseMb, p.ValidityDays, RenewalRule.Preview(sim.ExpiresAt, p.ValidityDays, now)))
-            .ToList();
-        return new RenewalChoice(sim.Id, sim.Iccid, sim.Kind, sim.ExpiresAt, options);
+        return sim is null ? null : new RenewalChoice(sim.Id, sim.Iccid, sim.Kind, sim.ExpiresAt, options);
     }
 
-    private sealed record RenewableSim(Guid Id, string Iccid, SimKind Kind, DateTimeOffset? ExpiresAt, List<RenewablePlan> Plans);
+    /// <summary>One row of the renewal read: the SIM, with one plan that fits it (none when no plan does).</summary>
+    private sealed record RenewalRow(Guid Id, string Iccid, SimKind Kind, DateTimeOffset? ExpiresAt, RenewablePlan? Plan);
 
     private sealed record RenewablePlan(Guid Id, string Code, LocalizedText Name, Yen Price, long? DataMb, int? DailyFairUseMb, int ValidityDays);
 
     /// <summary>
-    /// The renewal page's read, compiled: the SIM with the plans on sale at <c>at</c> that fit its kind, in
-    /// storefront order. The on-sale condition is <see cref="PlanVersion.OnSaleAt"/> written out (a compiled
-    /// query cannot call the method that builds it); SIM kinds are stored by name, so "fits" lists the names.
+    /// The renewal page's read, compiled: the SIM joined to the plans on sale at <c>at</c> that fit its kind, a
+    /// row per plan in storefront order (flat rows: a nested list would make EF build a delegate on every
+    /// execution). The on-sale condition is <see cref="PlanVersion.OnSaleAt"/> written out (a compiled query
+    /// cannot call the method that builds it); SIM kinds are stored by name, so "fits" lists the names.
     /// </summary>
-    private static readonly CompiledPerModel<Func<EsimDbContext, Guid, string?, DateTimeOffset, CancellationToken, Task<RenewableSim?>>> RenewalQueries = new(() =>
-        EF.CompileAsyncQuery((EsimDbContext db, Guid simId, string? ownerId, DateTimeOffset at, CancellationToken ct) =>
-            db.Sims.AsNoTracking()
-                .Where(s => s.Id == simId && (ownerId == null || s.OwnerId == ownerId))
-                .Select(s => new RenewableSim(s.Id, s.Iccid, s.Kind, s.ExpiresAt, db.PlanVersions
-                    .Where(v => v.EffectiveFrom <= at
-                        && !v.Plan.Versions.Any(later => later.EffectiveFrom <= at
-                            && (later.EffectiveFrom > v.EffectiveFrom || (later.EffectiveFrom == v.EffectiveFrom && later.Number > v.Number))))
-                    .Where(v => v.Plan.IsActive)
-                    .Where(v => v.SimKinds == SimKinds.Both
-                        || (s.Kind == SimKind.Physical && v.SimKinds == SimKinds.Physical)
-                        || (s.Kind == SimKind.Esim && v.SimKinds == SimKinds.Esim))
-                    .OrderBy(v => v.Plan.SortOrder).ThenBy(v => v.ValidityDays)
-                    .Select(v => new RenewablePlan(v.Id, v.Plan.Code, v.Plan.Name, v.Price, v.DataMb, v.DailyFairUseMb, v.ValidityDays))
-                    .ToList()))
-                .SingleOrDefault()));
+    private static readonly CompiledPerModel<Func<EsimDbContext, Guid, string?, DateTimeOffset, IAsyncEnumerable<RenewalRow>>> RenewalQueries = new(() =>
+        EF.CompileAsyncQuery((EsimDbContext db, Guid simId, string? ownerId, DateTimeOffset at) =>
+            from s in db.Sims.AsNoTracking()
+            where s.Id == simId && (ownerId == null || s.OwnerId == ownerId)
+            from v in db.PlanVersions
+                .Where(v => v.EffectiveFrom <= at
+                    && !v.Plan.Versions.Any(later => later.EffectiveFrom <= at
+                        && (later.EffectiveFrom > v.EffectiveFrom || (later.EffectiveFrom == v.EffectiveFrom && later.Number > v.Number))))
+                .Where(v => v.Plan.IsActive)
+                .Where(v => v.SimKinds == SimKinds.Both
+                    || (s.Kind == SimKind.Physical && v.SimKinds == SimKinds.Physical)
+                    || (s.Kind == SimKind.Esim && v.SimKinds == SimKinds.Esim))
+                .DefaultIfEmpty()
+            orderby v.Plan.SortOrder, v.ValidityDays, v.Id
+            select new RenewalRow(s.Id, s.Iccid, s.Kind, s.ExpiresAt,
+                v == null ? null : new RenewablePlan(v.Id, v.Plan.Code, v.Plan.Name, v.Price, v.DataMb, v.DailyFairUseMb, v.ValidityDays))));
 
     public async Task<CheckoutStart> StartRenewalAsync(PurchaseRequest request, Guid simId, Guid planVersionId, CancellationToken ct = default)
     {

@@ -69,6 +69,23 @@ public sealed class RenewalPaymentTests(PaymentFixture payments) : IClassFixture
     }
 
     [Fact]
+    public async Task A_sim_that_no_plan_on_sale_fits_shows_its_expiry_and_no_form()
+    {
+        var (client, simId) = await TravellerWithSimAsync();
+        await using (var db = payments.Database.NewContext())
+        {
+            await db.Plans.Where(p => p.Code == "month").ExecuteUpdateAsync(s => s.SetProperty(p => p.IsActive, false)); // only an eSIM plan is left
+        }
+
+        var page = await client.GetDocumentAsync($"/sims/{simId}/renew");
+
+        Assert.StartsWith("898110000000000042", page.QuerySelector("[data-testid=iccid]")!.TextContent); // the SIM is still shown
+        Assert.Equal(Jst.Format(CurrentExpiry), page.QuerySelector("[data-testid=current-expiry]")!.TextContent.Trim());
+        Assert.NotNull(page.QuerySelector("[data-testid=no-renewal-plans]"));
+        Assert.Null(page.QuerySelector("[data-testid=renew-form]"));
+    }
+
+    [Fact]
     public async Task A_card_renewal_through_the_emulator_ends_fulfilled_with_the_expiry_extended_once()
     {
         var (client, simId) = await TravellerWithSimAsync();
