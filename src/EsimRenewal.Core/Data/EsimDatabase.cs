@@ -34,7 +34,8 @@ public static class EsimDatabase
     /// a few times is kept prepared (<c>Max Auto Prepare</c>), so PostgreSQL no longer parses and plans it on
     /// every request; and a connection going back to the pool is not reset (<c>No Reset On Close</c>), because
     /// nothing in the portal leaves session state behind (settings and advisory locks are per transaction;
-    /// the reconciliation's one session lock is released before its connection goes back), and the reset that keeps prepared statements costs the server more than the page's own query.</item>
+    /// the reconciliation's one session lock is released before its connection goes back), and the reset
+    /// that keeps prepared statements costs the server more than the page's own query.</item>
     /// </list>
     /// </summary>
     public static string WithDefaults(string connectionString)
