@@ -59,8 +59,9 @@ public sealed class OrderService(EsimDbContext db, IPaymentGateway gateway, Fulf
         return new OrderHistoryPage(orders.Take(HistoryPageSize).ToList(), page, HasNext: orders.Count > HistoryPageSize);
     }
 
+    // The plan's three names, not Plan.Name: projecting the complex property reads the plan's whole row (descriptions too).
     internal static readonly Expression<Func<Order, OrderView>> ToView = o => new OrderView(
-        o.Id, o.Number, o.Kind, o.State, o.PlanVersion.Plan.Name, o.PlanVersion.ValidityDays, o.PlanVersion.DataMb, o.PlanVersion.DailyFairUseMb,
+        o.Id, o.Number, o.Kind, o.State, new LocalizedText(o.PlanVersion.Plan.Name.ZhHans, o.PlanVersion.Plan.Name.Ja, o.PlanVersion.Plan.Name.En), o.PlanVersion.ValidityDays, o.PlanVersion.DataMb, o.PlanVersion.DailyFairUseMb,
         o.Amount, o.SimId, o.Sim == null ? null : o.Sim.Iccid, o.CreatedAt, o.PaidAt, o.RefundedAt, o.PreviousExpiresAt, o.NewExpiresAt,
         o.AsyncPaymentDeadline, o.CheckoutSessionId != null, o.PaymentMethod, o.Email, o.UserId == null);
 

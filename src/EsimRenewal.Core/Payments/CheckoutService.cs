@@ -114,7 +114,8 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, B
     /// The renewal page's read, compiled: the SIM joined to the plans on sale at <c>at</c> that fit its kind, a
     /// row per plan in storefront order (flat rows: a nested list would make EF build a delegate on every
     /// execution). The on-sale condition is <see cref="PlanVersion.OnSaleAt"/> written out (a compiled query
-    /// cannot call the method that builds it); SIM kinds are stored by name, so "fits" lists the names.
+    /// cannot call the method that builds it); SIM kinds are stored by name, so "fits" lists the names. The plan's
+    /// three names are read, not Plan.Name: projecting the complex property reads the plan's whole row.
     /// </summary>
     private static readonly CompiledPerModel<Func<EsimDbContext, Guid, string?, DateTimeOffset, IAsyncEnumerable<RenewalRow>>> RenewalQueries = new(() =>
         EF.CompileAsyncQuery((EsimDbContext db, Guid simId, string? ownerId, DateTimeOffset at) =>
@@ -131,7 +132,7 @@ public sealed class CheckoutService(EsimDbContext db, IPaymentGateway gateway, B
                 .DefaultIfEmpty()
             orderby v.Plan.SortOrder, v.ValidityDays, v.Id
             select new RenewalRow(s.Id, s.Iccid, s.Kind, s.ExpiresAt,
-                v == null ? null : new RenewablePlan(v.Id, v.Plan.Code, v.Plan.Name, v.Price, v.DataMb, v.DailyFairUseMb, v.ValidityDays))));
+                v == null ? null : new RenewablePlan(v.Id, v.Plan.Code, new LocalizedText(v.Plan.Name.ZhHans, v.Plan.Name.Ja, v.Plan.Name.En), v.Price, v.DataMb, v.DailyFairUseMb, v.ValidityDays))));
 
     public async Task<CheckoutStart> StartRenewalAsync(PurchaseRequest request, Guid simId, Guid planVersionId, CancellationToken ct = default)
     {

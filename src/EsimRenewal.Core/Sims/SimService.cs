@@ -146,12 +146,13 @@ public sealed class SimService(EsimDbContext db, AttemptLimiter limiter, TimePro
         ? new LinkResult(LinkStatus.Locked, LockedUntil: until)
         : new LinkResult(LinkStatus.ChallengeRequired);
 
+    // The plan's three names, not Plan.Name: projecting the complex property reads the plan's whole row (descriptions too).
     private static readonly System.Linq.Expressions.Expression<Func<Sim, SimSummary>> Summary = s => new SimSummary(
         s.Id,
         s.Iccid,
         s.Kind,
         s.Label,
-        s.CurrentPlanVersion == null ? null : s.CurrentPlanVersion.Plan.Name,
+        s.CurrentPlanVersion == null ? null : new LocalizedText(s.CurrentPlanVersion.Plan.Name.ZhHans, s.CurrentPlanVersion.Plan.Name.Ja, s.CurrentPlanVersion.Plan.Name.En),
         s.ExpiresAt,
         s.DataLeftMb,
         s.IsUnlimited,
